@@ -1,0 +1,82 @@
+// swift-tools-version:6.0
+//
+// mlpack: read, write, package, validate and serve MLflow-format models, and run
+// sentence-transformer models natively.
+//
+// Layout
+// - Sources/C*            one system-library module per C library (libyaml, libzip, OpenBLAS)
+// - Sources/MLPackYAML    the only Swift module importing CYAML
+// - Sources/MLPackZip     the only Swift module importing CZip
+// - Sources/MLPackBLAS    the only Swift module importing COpenBLAS
+// - Sources/MLPackCore    formats, signatures, values, environment files, the Flavor protocol and registry
+// - Sources/MLPackTokenizer, MLPackBERT  shared tokenizer and encoder math used by flavors
+// - Sources/MLPackArchive pack / unpack / archive verification
+// - Plugins/<Name>        flavor plugins (import core and the shared modules only)
+// - Sources/MLPackCLI     the command tree (thin shell over core and the registry)
+// - Sources/mlpack        the executable
+import PackageDescription
+
+let package = Package(
+    name: "mlpack",
+    products: [
+        .library(name: "MLPackCore", targets: ["MLPackCore"]),
+        .library(name: "SentenceTransformersFlavor", targets: ["SentenceTransformersFlavor"]),
+        .library(name: "SimilarityFlavor", targets: ["SimilarityFlavor"]),
+        .executable(name: "mlpack", targets: ["mlpack"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C libraries, each behind one system-library module.
+        .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(name: "CZip", pkgConfig: "libzip", providers: [.apt(["libzip-dev"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+
+        // Thin Swift modules over the C libraries: nothing else imports the C modules.
+        .target(name: "MLPackYAML", dependencies: ["CYAML"]),
+        .target(name: "MLPackZip", dependencies: ["CZip"]),
+        .target(name: "MLPackBLAS", dependencies: ["COpenBLAS"]),
+
+        // Core: formats, schemas, data values, the Flavor protocol and registry.
+        .target(name: "MLPackCore", dependencies: ["MLPackYAML"]),
+
+        // Shared numeric / text modules used by flavors.
+        .target(name: "MLPackTokenizer"),
+        .target(name: "MLPackBERT", dependencies: ["MLPackBLAS", "MLPackTokenizer"]),
+
+        // Packager.
+        .target(name: "MLPackArchive", dependencies: ["MLPackCore", "MLPackZip"]),
+
+        // Flavor plugins.
+        .target(
+            name: "SentenceTransformersFlavor",
+            dependencies: ["MLPackCore", "MLPackBERT", "MLPackTokenizer"],
+            path: "Plugins/SentenceTransformers"),
+        .target(
+            name: "SimilarityFlavor",
+            dependencies: ["MLPackCore", "SentenceTransformersFlavor", "MLPackBERT"],
+            path: "Plugins/Similarity"),
+
+        // Command line.
+        .target(
+            name: "MLPackCLI",
+            dependencies: [
+                "MLPackCore", "MLPackArchive", "SentenceTransformersFlavor", "SimilarityFlavor",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(name: "mlpack", dependencies: ["MLPackCLI"]),
+
+        // Tests mirror Sources/ and Plugins/.
+        .testTarget(name: "MLPackYAMLTests", dependencies: ["MLPackYAML"]),
+        .testTarget(name: "MLPackCoreTests", dependencies: ["MLPackCore"]),
+        .testTarget(name: "MLPackBERTTests", dependencies: ["MLPackBERT", "MLPackTokenizer"]),
+        .testTarget(name: "MLPackArchiveTests", dependencies: ["MLPackArchive", "MLPackCore"]),
+        .testTarget(
+            name: "MLPackCLITests",
+            dependencies: [
+                "MLPackCLI", "MLPackCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+    ]
+)

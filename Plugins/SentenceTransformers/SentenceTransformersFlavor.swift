@@ -1,0 +1,6 @@
+import MLPackCore
+import MLPackBERT
+import MLPackTokenizer
+
+/// The `sentence_transformers` flavor.
+public enum SentenceTransformersFlavorModule {}

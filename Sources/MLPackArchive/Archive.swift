@@ -1,0 +1,5 @@
+import MLPackCore
+import MLPackZip
+
+/// One-file model archives: pack, unpack, verify.
+public enum ArchiveModule {}

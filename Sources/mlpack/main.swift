@@ -1,0 +1,3 @@
+import MLPackCLI
+
+MLPackCommand.main()

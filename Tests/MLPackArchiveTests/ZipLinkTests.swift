@@ -1,0 +1,4 @@
+import Testing
+import MLPackZip
+
+@Test func libzipIsLinked() { #expect(ZipLibrary.version.hasPrefix("1.")) }

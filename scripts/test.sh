@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Sets up a fresh machine (Debian packages, the real model) and runs mlpack's whole test suite.
+# The suite runs in release: the numeric tests (BERT on the real weights) are 10-50x slower in debug.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+export MLPACK_MINILM_DIR="$(scripts/fetch-model.sh)"
+swift build -c release --build-tests -Xswiftc -enable-testing
+swift test -c release -Xswiftc -enable-testing --skip-build "$@"
