@@ -63,3 +63,18 @@ public struct YAMLScalar: Sendable, Hashable {
     /// The value PyYAML's `SafeLoader` would construct.
     public var value: YAMLValue
 }
+
+extension YAMLNode {
+    /// A node tree for a value built in code (every mark is line 0, column 0).
+    public static func synthesized(_ value: YAMLValue) -> YAMLNode {
+        let mark = YAMLMark(line: 0, column: 0)
+        switch value {
+        case .sequence(let items):
+            return YAMLNode(content: .sequence(items.map(synthesized)), mark: mark)
+        case .mapping(let map):
+            return YAMLNode(content: .mapping(map.entries.map { (key: synthesized($0.key), value: synthesized($0.value)) }), mark: mark)
+        default:
+            return YAMLNode(content: .scalar(YAMLScalar(text: "", style: .plain, tag: nil, value: value)), mark: mark)
+        }
+    }
+}
