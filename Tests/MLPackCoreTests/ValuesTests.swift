@@ -5,12 +5,12 @@ import Testing
     @Test func columnsGetPandasDtypesFromJSONCells() {
         #expect(Column(inferringFrom: [1, 2]).dtypeName == "int64")
         #expect(Column(inferringFrom: [1, 2.5]).dtypeName == "float64")
-        let intsWithNull = Column(inferringFrom: [1, nil])
+        let intsWithNull = Column(inferringFrom: [1, .null])
         #expect(intsWithNull.dtypeName == "float64")
         #expect(intsWithNull.isMissing(1))
         #expect(Column(inferringFrom: [true, false]).dtypeName == "bool")
-        #expect(Column(inferringFrom: [true, nil]).dtypeName == "object")
-        let strings = Column(inferringFrom: ["a", nil])
+        #expect(Column(inferringFrom: [true, .null]).dtypeName == "object")
+        let strings = Column(inferringFrom: ["a", .null])
         #expect(strings.dtypeName == "str")
         #expect(strings.hasMissing)
         #expect(strings.json(at: 1) == .null)
@@ -41,8 +41,8 @@ import Testing
         #expect(try Tensor(inferringFrom: ["a"]).dtype == .str)
         #expect(try Tensor(inferringFrom: [true]).dtype == .bool)
         #expect(try Tensor(inferringFrom: [1, "a"]).dtype == .object)
-        #expect(try Tensor(inferringFrom: [1, nil]).dtype == .object)
-        #expect(try Tensor(inferringFrom: [1, nil], nullAsNaN: true).dtype == .float64)
+        #expect(try Tensor(inferringFrom: [1, .null]).dtype == .object)
+        #expect(try Tensor(inferringFrom: [1, .null], nullAsNaN: true).dtype == .float64)
         #expect(throws: TensorError.self) { try Tensor(inferringFrom: [[1], [2, 3]]) }
         #expect(throws: TensorError.self) { try Tensor(inferringFrom: [[1], 2]) }
         #expect(Tensor.isRectangularNumeric([[0.6341]]))

@@ -30,6 +30,12 @@ public protocol Flavor: Sendable {
     /// Writes the flavor's files for `request` into `staging` (an empty directory) and returns
     /// what goes into `MLmodel`.
     func save(_ request: SaveRequest, into staging: URL) throws -> SavedFlavorContent
+    /// Flavor-specific checks for `mlpack validate` (weights headers, config files); none by default.
+    func validate(_ model: MLModel, in directory: ModelDirectory) -> [ValidationFinding]
+}
+
+extension Flavor {
+    public func validate(_ model: MLModel, in directory: ModelDirectory) -> [ValidationFinding] { [] }
 }
 
 /// How well a flavor can run a model.

@@ -22,9 +22,10 @@ public struct ModelSignature: Sendable, Hashable {
         self.params = try params.map { (s: String) throws(SignatureError) in try ParamSchema(jsonString: s) }
     }
 
-    /// The MLmodel strings, `nil` for absent parts (MLflow writes `null`).
+    /// The MLmodel strings, `nil` for absent parts (MLflow writes `null`; an empty parameter
+    /// schema is falsy in Python and also written as `null`).
     public var jsonStrings: (inputs: String?, outputs: String?, params: String?) {
-        (inputs?.jsonString, outputs?.jsonString, params?.jsonString)
+        (inputs?.jsonString, outputs?.jsonString, params.flatMap { $0.params.isEmpty ? nil : $0.jsonString })
     }
 
     /// `ModelSignature.to_dict()`: `{"inputs": str|null, "outputs": str|null, "params": str|null}`.
@@ -32,7 +33,7 @@ public struct ModelSignature: Sendable, Hashable {
         var o = JSONObject()
         o["inputs"] = inputs.map { .string($0.jsonString) } ?? .null
         o["outputs"] = outputs.map { .string($0.jsonString) } ?? .null
-        o["params"] = params.map { .string($0.jsonString) } ?? .null
+        o["params"] = jsonStrings.params.map { .string($0) } ?? .null
         return o
     }
 }
