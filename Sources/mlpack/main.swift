@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import MLPackCLI
 
-MLPackCommand.main()
+exit(MLPackCommand.runMain())

@@ -9,5 +9,10 @@ import MLPackCore
         Issue.record("--version should exit cleanly")
     } catch {
         #expect(MLPackCommand.message(for: error) == MLPack.version)
+        #expect(MLPackCommand.exitCode(for: error) == .success)
     }
+}
+
+@Test func unknownFlagIsAUsageError() {
+    #expect(MLPackCommand.runMain(["--no-such-flag"]) == 2)
 }

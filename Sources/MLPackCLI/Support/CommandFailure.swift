@@ -1,0 +1,18 @@
+/// An error a command reports to the user: printed on stderr as `error: <message>`, and the
+/// process exits with ``exitCode`` (1 for bad input or a bad model).
+public struct CommandFailure: Error, CustomStringConvertible {
+    public var message: String
+    public var exitCode: Int32
+
+    public init(_ message: String, exitCode: Int32 = 1) {
+        self.message = message
+        self.exitCode = exitCode
+    }
+
+    /// Wraps any error with its description as the message.
+    public init(_ error: any Error) {
+        self.init(String(describing: error))
+    }
+
+    public var description: String { message }
+}
