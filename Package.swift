@@ -73,6 +73,7 @@ let package = Package(
         // Tests mirror Sources/ and Plugins/.
         .testTarget(name: "MLPackYAMLTests", dependencies: ["MLPackYAML"]),
         .testTarget(name: "MLPackCoreTests", dependencies: ["MLPackCore"]),
+        .testTarget(name: "MLPackTokenizerTests", dependencies: ["MLPackTokenizer"]),
         .testTarget(name: "MLPackBERTTests", dependencies: ["MLPackBERT", "MLPackTokenizer"]),
         .testTarget(name: "MLPackArchiveTests", dependencies: ["MLPackArchive", "MLPackCore", "MLPackZip"]),
         .testTarget(

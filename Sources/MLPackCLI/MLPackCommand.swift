@@ -15,7 +15,7 @@ public struct MLPackCommand: ParsableCommand {
             \(MLPack.mlflowCompatibleVersion) and runs sentence-transformer models natively.
             """,
         version: MLPack.version,
-        subcommands: [])
+        subcommands: [ValidateCommand.self])
 
     public init() {}
 

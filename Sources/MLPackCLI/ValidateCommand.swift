@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import MLPackCore
+
+/// `mlpack validate PATH`: checks a model directory the way MLflow's loaders would, and whether
+/// mlpack can run it natively.
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check a model directory: MLmodel, signature, input example, referenced files, flavors.",
+        discussion: """
+            Prints one finding per line (error, warning or info, with the file and key at fault) and \
+            exits 0 when there is no error, 1 otherwise.
+
+            Examples:
+              mlpack validate ./similarity-model
+              mlpack validate ./similarity-model --json
+            """)
+
+    @Argument(help: "The model directory.")
+    var path: String
+
+    @Flag(help: "Print the findings as JSON.")
+    var json = false
+
+    @Flag(name: .long, help: "Print only warnings and errors.")
+    var quiet = false
+
+    func run() throws {
+        let url = URL(fileURLWithPath: path)
+        let findings = ModelValidator().validate(directory: url)
+        if json {
+            let body = JSONValue.object(JSONObject([
+                ("path", .string(path)), ("valid", .bool(findings.isValid)),
+                ("findings", .array(findings.map(\.json))),
+            ]))
+            Terminal.writeOutput(JSONWriter.python.string(body))
+        } else {
+            for finding in findings where !(quiet && finding.severity == .info) {
+                Terminal.writeOutput(finding.description)
+            }
+            Terminal.writeOutput("\(path): \(findings.isValid ? "valid" : "INVALID")")
+        }
+        if !findings.isValid { throw ExitCode(1) }
+    }
+}

@@ -1,0 +1,19 @@
+/// A model ready to predict.
+///
+/// `predict` receives input that already passed the signature's enforcement (see
+/// ``SchemaEnforcer``); the model adds its own checks and names the row and column at fault.
+/// Implementations must be safe to call from several threads at once.
+public protocol LoadedModel: Sendable {
+    /// The flavor that loaded it.
+    var flavorName: String { get }
+    /// The model's signature, when its `MLmodel` has one.
+    var signature: ModelSignature? { get }
+    /// Runs the model on `input` with the enforced `params`.
+    func predict(_ input: ModelInput, params: JSONObject) throws -> PredictionOutput
+}
+
+/// A model that can run several requests' inputs in one call (the server's dynamic batching):
+/// `predictBatch(inputs)[i]` must equal `predict(inputs[i])`.
+public protocol BatchPredictingModel: LoadedModel {
+    func predictBatch(_ inputs: [ModelInput], params: JSONObject) throws -> [Result<PredictionOutput, any Error>]
+}

@@ -1,0 +1,26 @@
+/// What a loaded model's `predict` returns.
+public enum PredictionOutput: Sendable, Hashable {
+    /// A numpy ndarray: served as its nested `tolist()` (float32 printed with float64 repr).
+    case tensor(Tensor)
+    /// A DataFrame: served as `to_dict(orient="records")`.
+    case table(Table)
+    /// Any other JSON-able value (dict, list, str, number), served as it is.
+    case value(JSONValue)
+
+    /// The JSON value MLflow's scoring server puts under `"predictions"`.
+    public var json: JSONValue {
+        switch self {
+        case .tensor(let t): return t.json
+        case .table(let t): return t.recordsJSON
+        case .value(let v): return v
+        }
+    }
+
+    /// `{"predictions": …}`, the body of a successful `/invocations` answer.
+    public var responseJSON: JSONValue { .object(JSONObject([("predictions", json)])) }
+
+    /// Whether the body is wrapped in `{"predictions": …}` (unified-LLM answers are not).
+    public static func responseBody(for output: PredictionOutput, wrapped: Bool) -> JSONValue {
+        wrapped ? output.responseJSON : output.json
+    }
+}

@@ -1,0 +1,133 @@
+/// Reads CSV as `pandas.read_csv` does for the cases MLflow's scoring server sees: a header row,
+/// RFC 4180 quoting (quoted fields may hold commas, `""` and newlines), blank lines skipped, and
+/// per-column type inference (all integers → `int64`, numbers → `float64`, `True`/`False` →
+/// `bool`, otherwise strings; empty cells and pandas' NA spellings are missing values).
+/// Unlike pandas, a row with more or fewer fields than the header is an error naming the row.
+public enum CSVReader {
+    /// pandas' default NA spellings.
+    static let naValues: Set<String> = [
+        "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>", "N/A",
+        "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
+    ]
+
+    /// Splits CSV text into records of fields; returns each record with its 1-based starting line.
+    public static func records(_ body: [UInt8]) throws(RequestError) -> [(line: Int, fields: [String])] {
+        guard let text = String(validating: body, as: UTF8.self) else {
+            throw RequestError(.malformedBody, "Failed to parse input as a Pandas DataFrame: the CSV body is not valid UTF-8")
+        }
+        var out: [(Int, [String])] = []
+        var fields: [String] = []
+        var field: [UInt8] = []
+        var inQuotes = false
+        var quotedField = false
+        var line = 1
+        var recordLine = 1
+        let bytes = Array(text.utf8)
+        var i = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        func endField() {
+            fields.append(String(decoding: field, as: UTF8.self))
+            field.removeAll(keepingCapacity: true)
+            quotedField = false
+        }
+        func endRecord() {
+            endField()
+            if !(fields.count == 1 && fields[0].isEmpty) { out.append((recordLine, fields)) }
+            fields.removeAll()
+        }
+        while i < bytes.count {
+            let c = bytes[i]
+            if inQuotes {
+                if c == UInt8(ascii: "\"") {
+                    if i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: "\"") {
+                        field.append(c)
+                        i += 1
+                    } else {
+                        inQuotes = false
+                    }
+                } else {
+                    if c == 0x0A { line += 1 }
+                    field.append(c)
+                }
+            } else {
+                switch c {
+                case UInt8(ascii: "\""):
+                    if field.isEmpty && !quotedField {
+                        inQuotes = true
+                        quotedField = true
+                    } else {
+                        field.append(c)
+                    }
+                case UInt8(ascii: ","): endField()
+                case 0x0D where i + 1 < bytes.count && bytes[i + 1] == 0x0A: break
+                case 0x0A:
+                    endRecord()
+                    line += 1
+                    recordLine = line
+                default: field.append(c)
+                }
+            }
+            i += 1
+        }
+        if inQuotes {
+            throw RequestError(.malformedBody, "Failed to parse input as a Pandas DataFrame: unterminated quoted field starting on line \(recordLine)", row: recordLine)
+        }
+        if !field.isEmpty || !fields.isEmpty || quotedField { endRecord() }
+        return out
+    }
+
+    /// Parses a CSV body with a header row into a table.
+    public static func table(_ body: [UInt8]) throws(RequestError) -> Table {
+        let recs = try records(body)
+        guard let header = recs.first else {
+            throw RequestError(.malformedBody, "Failed to parse input as a Pandas DataFrame: No columns to parse from file")
+        }
+        var seen = Set<String>()
+        for name in header.fields where !seen.insert(name).inserted {
+            throw RequestError(.invalidRequest, "Failed to parse input as a Pandas DataFrame: column '\(name.prefix(40))' appears twice in the header", column: name)
+        }
+        var cells: [[JSONValue]] = Array(repeating: [], count: header.fields.count)
+        for (index, rec) in recs.dropFirst().enumerated() where rec.fields.count != header.fields.count {
+            throw RequestError(
+                .invalidRequest,
+                "Failed to parse input as a Pandas DataFrame: row \(index) (line \(rec.line)) has \(rec.fields.count) fields, expected \(header.fields.count) as in the header",
+                row: index)
+        }
+        for rec in recs.dropFirst() {
+            for (c, f) in rec.fields.enumerated() { cells[c].append(.string(f)) }
+        }
+        let columns = cells.map { inferColumn($0.compactMap(\.stringValue)) }
+        do {
+            return try Table(names: header.fields.map { .string($0) }, columns: columns, rowCount: recs.count - 1)
+        } catch {
+            throw RequestError(.invalidRequest, "Failed to parse input as a Pandas DataFrame: \(error.message)")
+        }
+    }
+
+    static func inferColumn(_ texts: [String]) -> Column {
+        let missing = texts.map { naValues.contains($0) }
+        let present = zip(texts, missing).filter { !$0.1 }.map(\.0)
+        if !present.isEmpty, present.allSatisfy({ Int64($0) != nil }) {
+            if !missing.contains(true) { return Column(.int64(texts.map { Int64($0) ?? 0 })) }
+            return Column(.double(zip(texts, missing).map { $1 ? .nan : Double(Int64($0) ?? 0) }))
+        }
+        if !present.isEmpty, present.allSatisfy({ parseDouble($0) != nil }) {
+            return Column(.double(zip(texts, missing).map { $1 ? .nan : parseDouble($0) ?? .nan }))
+        }
+        let trues: Set<String> = ["True", "TRUE", "true"], falses: Set<String> = ["False", "FALSE", "false"]
+        if !present.isEmpty, present.allSatisfy({ trues.contains($0) || falses.contains($0) }) {
+            if !missing.contains(true) { return Column(.bool(texts.map { trues.contains($0) })) }
+            return Column(.boxed(zip(texts, missing).map { $1 ? .double(.nan) : .bool(trues.contains($0)) }))
+        }
+        if present.isEmpty { return Column(.double(texts.map { _ in .nan })) }
+        return Column(.string(texts), validity: missing.map { !$0 })
+    }
+
+    static func parseDouble(_ s: String) -> Double? {
+        let lower = s.lowercased()
+        if ["inf", "+inf", "infinity", "+infinity"].contains(lower) { return .infinity }
+        if ["-inf", "-infinity"].contains(lower) { return -.infinity }
+        guard let first = s.utf8.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")
+            || (first >= 0x30 && first <= 0x39) else { return nil }
+        return Double(s)
+    }
+}

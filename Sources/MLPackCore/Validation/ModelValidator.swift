@@ -1,0 +1,208 @@
+import Foundation
+import MLPackYAML
+
+/// The checks of `mlpack validate` on a model directory: what MLflow's loaders need before
+/// `mlflow.pyfunc.load_model` can succeed (§13 of the format reference), plus whether mlpack can
+/// run the model natively.
+///
+/// Each check adds findings; none throws. An `error` finding means MLflow or mlpack would fail to
+/// load the model; a `warning` means it loads but something is off (for example a Python-only
+/// flavor); `info` reports what was found.
+public struct ModelValidator: Sendable {
+    public var registry: FlavorRegistry
+    /// Extra checks run after the built-in ones (the packager adds manifest checks, for example).
+    public var extraChecks: [@Sendable (MLModel, ModelDirectory) -> [ValidationFinding]]
+
+    public init(registry: FlavorRegistry = .shared, extraChecks: [@Sendable (MLModel, ModelDirectory) -> [ValidationFinding]] = []) {
+        self.registry = registry
+        self.extraChecks = extraChecks
+    }
+
+    /// Validates the model directory at `url`.
+    public func validate(directory url: URL) -> [ValidationFinding] {
+        let dir = ModelDirectory(url)
+        var findings: [ValidationFinding] = []
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: dir.root.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            return [ValidationFinding(.error, dir.root.path, "not a directory")]
+        }
+        let model: MLModel
+        do {
+            model = try MLModel.load(from: dir.root.appendingPathComponent(MLModel.fileName))
+        } catch {
+            return [ValidationFinding(.error, MLModel.fileName, error.description)]
+        }
+        findings.append(ValidationFinding(.info, MLModel.fileName, "parsed; flavors: \(model.flavors.map(\.name).joined(separator: ", "))"))
+        if model.flavors.isEmpty {
+            findings.append(ValidationFinding(.error, "\(MLModel.fileName):flavors", "no flavor blocks: nothing can load this model"))
+        }
+        let signature = checkSignature(model, &findings)
+        checkInputExample(model, dir, signature: signature, &findings)
+        checkPythonFunction(model, dir, &findings)
+        checkSentenceTransformers(model, dir, &findings)
+        checkMetadata(model, &findings)
+        checkLoadability(model, dir, &findings)
+        for check in extraChecks { findings += check(model, dir) }
+        return findings
+    }
+
+    private func checkSignature(_ model: MLModel, _ findings: inout [ValidationFinding]) -> ModelSignature? {
+        guard let strings = model.signature else {
+            findings.append(ValidationFinding(.info, "\(MLModel.fileName):signature", "no signature: inputs are not enforced"))
+            return nil
+        }
+        if strings.inputs == nil && strings.outputs == nil && strings.params == nil {
+            findings.append(ValidationFinding(.error, "\(MLModel.fileName):signature", "inputs, outputs and params are all null; expected at least one"))
+            return nil
+        }
+        do {
+            let signature = try ModelSignature(inputs: strings.inputs, outputs: strings.outputs, params: strings.params)
+            findings.append(ValidationFinding(.info, "\(MLModel.fileName):signature", "parsed"))
+            return signature
+        } catch {
+            findings.append(ValidationFinding(.error, "\(MLModel.fileName):signature", error.description))
+            return nil
+        }
+    }
+
+    private func checkInputExample(_ model: MLModel, _ dir: ModelDirectory, signature: ModelSignature?, _ findings: inout [ValidationFinding]) {
+        guard let infoMapping = model.savedInputExampleInfo else {
+            if dir.kind(of: InputExample.fileName) == .file {
+                findings.append(ValidationFinding(.warning, InputExample.fileName, "present but MLmodel has no saved_input_example_info"))
+            }
+            return
+        }
+        var info: [String: String] = [:]
+        for entry in infoMapping.entries {
+            guard let key = entry.key.stringValue else { continue }
+            let value = entry.value
+            if let s = value.stringValue { info[key] = s } else if let b = value.boolValue { info[key] = b ? "true" : "false" }
+        }
+        let location = "\(MLModel.fileName):saved_input_example_info"
+        let allowed = ["dataframe", "ndarray", "json_object", "sparse_matrix_csr", "sparse_matrix_csc"]
+        guard let type = info["type"], allowed.contains(type) else {
+            findings.append(ValidationFinding(.error, "\(location).type", "expected one of \(allowed.joined(separator: ", "))"))
+            return
+        }
+        guard let path = info["artifact_path"] else {
+            findings.append(ValidationFinding(.error, "\(location).artifact_path", "missing"))
+            return
+        }
+        do {
+            let url = try dir.resolve(path)
+            let bytes = try readLimited(url, limit: 64 << 20)
+            let example = try InputExample(inputExampleBytes: bytes, info: info)
+            findings.append(ValidationFinding(.info, path, "input example parsed (\(example.typeName))"))
+            if let servingPath = info["serving_input_path"] {
+                let servingURL = try dir.resolve(servingPath)
+                let servingBytes = try readLimited(servingURL, limit: 64 << 20)
+                let serving = try JSONParser.parse(servingBytes, source: servingPath)
+                if let mismatch = example.servingMismatch(serving) {
+                    findings.append(ValidationFinding(.warning, servingPath, "differs from \(path): \(mismatch)"))
+                } else {
+                    findings.append(ValidationFinding(.info, servingPath, "serving example parsed"))
+                }
+            }
+        } catch {
+            findings.append(ValidationFinding(.error, path, "\(error)"))
+        }
+    }
+
+    private func checkPythonFunction(_ model: MLModel, _ dir: ModelDirectory, _ findings: inout [ValidationFinding]) {
+        guard let pyfunc = model.flavor(named: MLModelFlavor.pythonFunction) else { return }
+        let base = "\(MLModel.fileName):flavors.python_function"
+        guard let loader = pyfunc.string("loader_module") else {
+            findings.append(ValidationFinding(.error, "\(base).loader_module", "missing; expected the name of a Python module"))
+            return
+        }
+        func requireEntry(_ key: String, _ relative: String, kind: ModelDirectory.EntryKind) {
+            if let reason = ModelDirectory.unsafeReason(relative) {
+                findings.append(ValidationFinding(.error, "\(base).\(key)", "path '\(relative.prefix(200))' refused: \(reason)"))
+            } else if dir.kind(of: relative) != kind {
+                findings.append(ValidationFinding(.error, "\(base).\(key)", "\(kind == .file ? "file" : "directory") '\(relative.prefix(200))' not found in the model directory"))
+            }
+        }
+        if let data = pyfunc.string("data") {
+            if let reason = ModelDirectory.unsafeReason(data) {
+                findings.append(ValidationFinding(.error, "\(base).data", "path '\(data.prefix(200))' refused: \(reason)"))
+            } else if dir.kind(of: data) == nil {
+                findings.append(ValidationFinding(.error, "\(base).data", "'\(data.prefix(200))' not found in the model directory"))
+            }
+        }
+        if let code = pyfunc.string("code") { requireEntry("code", code, kind: .directory) }
+        if let env = pyfunc.config["env"] {
+            if let mapping = env.mappingValue {
+                for entry in mapping.entries {
+                    if let key = entry.key.stringValue, let file = entry.value.stringValue {
+                        requireEntry("env.\(key)", file, kind: .file)
+                    }
+                }
+            } else if let file = env.stringValue {
+                requireEntry("env", file, kind: .file)
+            }
+        }
+        switch loader {
+        case "mlflow.pyfunc.model":
+            if let pkl = pyfunc.string("python_model") { requireEntry("python_model", pkl, kind: .file) }
+        case "mlflow.pyfunc.loaders.code_model":
+            if let code = pyfunc.string("model_code_path") {
+                let name = (code as NSString).lastPathComponent
+                requireEntry("model_code_path", name, kind: .file)
+            } else {
+                findings.append(ValidationFinding(.error, "\(base).model_code_path", "missing; models-from-code needs the source file name"))
+            }
+        default:
+            break
+        }
+        if let artifacts = pyfunc.config["artifacts"]?.mappingValue {
+            for entry in artifacts.entries {
+                let name = entry.key.stringValue ?? "\(entry.key)"
+                guard let path = entry.value.mappingValue?["path"]?.stringValue else {
+                    findings.append(ValidationFinding(.error, "\(base).artifacts.\(name).path", "missing"))
+                    continue
+                }
+                if let reason = ModelDirectory.unsafeReason(path) {
+                    findings.append(ValidationFinding(.error, "\(base).artifacts.\(name).path", "path '\(path.prefix(200))' refused: \(reason)"))
+                } else if dir.kind(of: path) == nil {
+                    findings.append(ValidationFinding(.error, "\(base).artifacts.\(name).path", "'\(path.prefix(200))' not found in the model directory"))
+                }
+            }
+        }
+    }
+
+    private func checkSentenceTransformers(_ model: MLModel, _ dir: ModelDirectory, _ findings: inout [ValidationFinding]) {
+        guard model.flavor(named: "sentence_transformers") != nil else { return }
+        let data = model.flavor(named: MLModelFlavor.pythonFunction)?.string("data") ?? "model.sentence_transformer"
+        let modules = data + "/modules.json"
+        if dir.kind(of: modules) != .file {
+            findings.append(ValidationFinding(.error, modules, "not found: SentenceTransformer(path) reads it first"))
+        }
+    }
+
+    private func checkMetadata(_ model: MLModel, _ findings: inout [ValidationFinding]) {
+        if let external = model.metadata?["mlflow.model.isExternal"], external.boolValue == true || external.stringValue?.lowercased() == "true" {
+            findings.append(ValidationFinding(.error, "\(MLModel.fileName):metadata.mlflow.model.isExternal", "the model's artifacts are external; MLflow refuses to load it"))
+        }
+    }
+
+    private func checkLoadability(_ model: MLModel, _ dir: ModelDirectory, _ findings: inout [ValidationFinding]) {
+        do {
+            let (flavor, match) = try registry.resolve(model, in: dir.root)
+            findings.append(ValidationFinding(.info, "\(MLModel.fileName):flavors.\(match.block)", "loadable natively by mlpack flavor '\(flavor.name)'"))
+            findings += flavor.validate(model, in: dir)
+        } catch {
+            let reason: String
+            if case .notLoadable(_, _, let r) = error { reason = r } else { reason = error.description }
+            findings.append(ValidationFinding(.warning, "\(MLModel.fileName):flavors", "not loadable natively: \(reason)"))
+        }
+    }
+}
+
+/// Reads at most `limit` bytes of a regular file, refusing larger ones.
+func readLimited(_ url: URL, limit: Int) throws -> [UInt8] {
+    let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
+    if let size = attributes[.size] as? Int, size > limit {
+        throw FlavorError.invalidInput("\(url.lastPathComponent): \(size) bytes, more than the \(limit)-byte limit")
+    }
+    return [UInt8](try Data(contentsOf: url))
+}
