@@ -45,6 +45,8 @@ let package = Package(
         // Shared numeric / text modules used by flavors.
         .target(name: "MLPackTokenizer"),
         .target(name: "MLPackBERT", dependencies: ["MLPackBLAS", "MLPackTokenizer"]),
+        // Glue between the encoder and MLflow model directories, shared by the embedding flavors.
+        .target(name: "MLPackEmbedding", dependencies: ["MLPackCore", "MLPackBERT"]),
 
         // Packager.
         .target(
@@ -54,11 +56,11 @@ let package = Package(
         // Flavor plugins.
         .target(
             name: "SentenceTransformersFlavor",
-            dependencies: ["MLPackCore", "MLPackBERT", "MLPackTokenizer"],
+            dependencies: ["MLPackCore", "MLPackEmbedding", "MLPackBERT"],
             path: "Plugins/SentenceTransformers"),
         .target(
             name: "SimilarityFlavor",
-            dependencies: ["MLPackCore", "SentenceTransformersFlavor", "MLPackBERT"],
+            dependencies: ["MLPackCore", "MLPackEmbedding", "MLPackBERT"],
             path: "Plugins/Similarity"),
 
         // Command line.
