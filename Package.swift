@@ -26,6 +26,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // C libraries, each behind one system-library module.
@@ -46,7 +47,9 @@ let package = Package(
         .target(name: "MLPackBERT", dependencies: ["MLPackBLAS", "MLPackTokenizer"]),
 
         // Packager.
-        .target(name: "MLPackArchive", dependencies: ["MLPackCore", "MLPackZip"]),
+        .target(
+            name: "MLPackArchive",
+            dependencies: ["MLPackCore", "MLPackZip", .product(name: "Crypto", package: "swift-crypto")]),
 
         // Flavor plugins.
         .target(
@@ -72,7 +75,7 @@ let package = Package(
         .testTarget(name: "MLPackCoreTests", dependencies: ["MLPackCore"]),
         .testTarget(name: "MLPackTokenizerTests", dependencies: ["MLPackTokenizer"]),
         .testTarget(name: "MLPackBERTTests", dependencies: ["MLPackBERT", "MLPackTokenizer"]),
-        .testTarget(name: "MLPackArchiveTests", dependencies: ["MLPackArchive", "MLPackCore"]),
+        .testTarget(name: "MLPackArchiveTests", dependencies: ["MLPackArchive", "MLPackCore", "MLPackZip"]),
         .testTarget(
             name: "MLPackCLITests",
             dependencies: [

@@ -1,5 +1,0 @@
-import MLPackCore
-import MLPackZip
-
-/// One-file model archives: pack, unpack, verify.
-public enum ArchiveModule {}

@@ -1,0 +1,155 @@
+import Foundation
+import MLPackZip
+
+/// Extracts an mlpack archive into a model directory, safely.
+public enum ArchiveUnpacker {
+    /// Unpacks `archive` into the directory `target`.
+    ///
+    /// Everything is checked before or while extracting: the zip-level rules of ``ZipReader`` (names,
+    /// symlinks, duplicates, sizes, ratio, CRC), and against `MLPACK-MANIFEST.json`: no unlisted entry,
+    /// no missing file, sizes and SHA-256 equal, `MLmodel` present. Files are written into a new
+    /// temporary directory next to `target`, which is renamed to `target` only when all passed; on any
+    /// failure it is removed, so nothing is left behind. An existing non-empty `target` is refused
+    /// unless `force`. The manifest itself is not written into the model directory.
+    @discardableResult
+    public static func unpack(
+        archive: URL, to target: URL, force: Bool = false, limits: ArchiveLimits = ArchiveLimits(),
+        progress: (any ArchiveProgress)? = nil
+    ) throws -> UnpackReport {
+        defer { progress?.finish() }
+        let targetPath = target.standardizedFileURL.path
+        let existing = try existingTarget(targetPath)
+        if existing == .nonEmpty, !force { throw ArchiveError.targetExists(path: targetPath) }
+
+        let inspection = try ArchiveInspection(archive: archive.standardizedFileURL.path, limits: limits)
+        if let first = inspection.problems.first { throw first }
+
+        let parent = (targetPath as NSString).deletingLastPathComponent
+        try createDirectory(parent)
+        let staging = try makeTemporaryDirectory(in: parent, for: targetPath, purpose: "unpack")
+        do {
+            let total = inspection.totalBytes
+            var done: UInt64 = 0
+            for (file, entry) in inspection.present {
+                try extract(file, entry, inspection: inspection, into: staging) { n in
+                    done += n
+                    progress?.update(phase: "extracting", completed: done, total: total)
+                }
+            }
+            try setDirectoryMode(staging)
+            try moveIntoPlace(staging, targetPath, existing: existing)
+        } catch {
+            try? FileManager.default.removeItem(atPath: staging)
+            throw error
+        }
+        return UnpackReport(
+            directory: targetPath, manifest: inspection.manifest, totalBytes: inspection.totalBytes,
+            replacedExisting: existing != .absent)
+    }
+
+    enum Existing { case absent, emptyDirectory, nonEmpty }
+
+    static func existingTarget(_ path: String) throws -> Existing {
+        var info = stat()
+        if lstat(path, &info) != 0 {
+            if errno == ENOENT { return .absent }
+            throw ArchiveError.posix(path, "stat")
+        }
+        if info.st_mode & S_IFMT == S_IFDIR, (try? FileManager.default.contentsOfDirectory(atPath: path).isEmpty) == true {
+            return .emptyDirectory
+        }
+        return .nonEmpty
+    }
+
+    /// Writes one file under `root`, creating its directories; refuses to follow or replace anything.
+    private static func extract(
+        _ file: ArchiveManifest.File, _ entry: ZipEntry, inspection: ArchiveInspection, into root: String,
+        progress: (UInt64) -> Void
+    ) throws {
+        var directory = root
+        for component in file.path.split(separator: "/").dropLast() {
+            directory += "/" + component
+            if mkdir(directory, 0o755) != 0, errno != EEXIST {
+                throw ArchiveError.posix(directory, "mkdir")
+            }
+        }
+        let path = root + "/" + file.path
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        if fd < 0 { throw ArchiveError.posix(path, "create") }
+        var closed = false
+        defer { if !closed { close(fd) } }
+        try inspection.read(file, entry) { chunk in
+            var offset = 0
+            while offset < chunk.count {
+                let n = write(fd, chunk.baseAddress! + offset, chunk.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw ArchiveError.posix(path, "write")
+                }
+                offset += n
+            }
+            progress(UInt64(chunk.count))
+        }
+        closed = true
+        if close(fd) != 0 {
+            throw ArchiveError.posix(path, "close")
+        }
+    }
+
+    static func createDirectory(_ path: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw ArchiveError.fileSystem(path: path, operation: "create directory", reason: error.localizedDescription)
+        }
+    }
+
+    /// A new, empty, private directory `.<name>.<purpose>-XXXXXX` beside `target`.
+    static func makeTemporaryDirectory(in parent: String, for target: String, purpose: String) throws -> String {
+        let name = (target as NSString).lastPathComponent
+        var template = Array("\(parent)/.\(name).\(purpose)-XXXXXX".utf8CString)
+        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
+        guard made != nil else {
+            throw ArchiveError.posix(parent, "create temporary directory")
+        }
+        return template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    }
+
+    /// mkdtemp makes 0700; the model directory gets the usual 0755 (less the umask).
+    private static func setDirectoryMode(_ path: String) throws {
+        let mask = umask(0)
+        umask(mask)
+        if chmod(path, 0o755 & ~mask) != 0 {
+            throw ArchiveError.posix(path, "chmod")
+        }
+    }
+
+    /// Renames the finished `staging` directory to `target`; an existing target is moved aside first
+    /// and deleted only after the new one is in place (restored if the rename fails).
+    private static func moveIntoPlace(_ staging: String, _ target: String, existing: Existing) throws {
+        func fail(_ operation: String, _ path: String) -> ArchiveError {
+            .posix(path, operation)
+        }
+        switch existing {
+        case .absent, .emptyDirectory:
+            // rename(2) replaces an empty directory atomically.
+            if rename(staging, target) != 0 { throw fail("rename into place", target) }
+        case .nonEmpty:
+            let parent = (target as NSString).deletingLastPathComponent
+            let aside = try makeTemporaryDirectory(in: parent, for: target, purpose: "old")
+            var info = stat()
+            let targetIsDirectory = lstat(target, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
+            if !targetIsDirectory { rmdir(aside) }
+            if rename(target, aside) != 0 {
+                rmdir(aside)
+                throw fail("move existing directory aside", target)
+            }
+            if rename(staging, target) != 0 {
+                let error = fail("rename into place", target)
+                rename(aside, target)
+                throw error
+            }
+            try? FileManager.default.removeItem(atPath: aside)
+        }
+    }
+}
