@@ -5,7 +5,7 @@ import MLPackZip
 import Testing
 
 @Suite struct PackRoundTripTests {
-    let options = PackOptions(support: FixtureModelSupport())
+    let options = PackOptions(support: MLModelPackSupport())
 
     @Test func everyFixtureModelRoundTripsWithIdenticalFiles() throws {
         let models = TestPaths.fixtureModelDirectories()
@@ -18,7 +18,7 @@ import Testing
             let report = try ArchivePacker.pack(modelDirectory: model, to: archive, options: options)
             #expect(report.generatedFiles.isEmpty, "\(name)")
             #expect(report.manifest.mlpackVersion == MLPack.version)
-            #expect(report.manifest.flavors == (try FixtureModelSupport().flavors(modelDirectory: model)))
+            #expect(report.manifest.flavors == (try MLModel.load(from: model).flavors.map(\.name)))
             #expect(!report.manifest.flavors.isEmpty, "\(name)")
             #expect(ArchiveVerifier.verify(archive: archive).isEmpty, "\(name)")
 
@@ -110,6 +110,7 @@ import Testing
         defer { scratch.cleanup() }
         let model = scratch.path("model")
         try copyTree(TestPaths.fixtureModels.appendingPathComponent("c_single_string"), to: model)
+        let original = files(under: model)
         try FileManager.default.removeItem(at: model.appendingPathComponent("conda.yaml"))
         try FileManager.default.removeItem(at: model.appendingPathComponent("python_env.yaml"))
         let archive = scratch.path("c.zip")
@@ -122,10 +123,71 @@ import Testing
 
         let target = scratch.path("out")
         try ArchiveUnpacker.unpack(archive: archive, to: target)
-        let conda = try String(contentsOf: target.appendingPathComponent("conda.yaml"), encoding: .utf8)
-        #expect(conda == "# generated for python_function\nconda.yaml\n")
-        let requirements = try Data(contentsOf: target.appendingPathComponent("requirements.txt"))
-        #expect(requirements == (try Data(contentsOf: model.appendingPathComponent("requirements.txt"))))
+        let restored = files(under: target)
+        // Both generated from requirements.txt and mlpack's default Python tools (3.11.7).
+        let python = try PythonEnvironment.load(from: target.appendingPathComponent("python_env.yaml"))
+        #expect(python.python == "3.11.7")
+        #expect(python.dependencies == ["-r requirements.txt"])
+        let conda = try CondaEnvironment.load(from: target.appendingPathComponent("conda.yaml"))
+        #expect(conda.pipRequirements == ["mlflow==3.17.2", "cloudpickle==3.1.3", "numpy==2.4.6", "pandas==3.1.1"])
+        #expect(conda.pythonVersion == "3.11.7")
+        #expect(restored["requirements.txt"] == original["requirements.txt"])
+    }
+
+    /// Every fixture model, one environment file removed at a time: the generated file equals what
+    /// MLflow wrote, from the two files that remain.
+    @Test(arguments: ["requirements.txt", "conda.yaml"])
+    func regeneratedEnvironmentFilesMatchMLflowsOwn(_ removed: String) throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        for fixture in TestPaths.fixtureModelDirectories() {
+            let model = scratch.path(fixture.lastPathComponent)
+            try copyTree(fixture, to: model)
+            let expected = try Data(contentsOf: model.appendingPathComponent(removed))
+            try FileManager.default.removeItem(at: model.appendingPathComponent(removed))
+            let report = try ArchivePacker.pack(modelDirectory: model, to: scratch.path("\(fixture.lastPathComponent).zip"), options: options)
+            #expect(report.generatedFiles == [removed])
+            let target = scratch.path("out-\(fixture.lastPathComponent)")
+            try ArchiveUnpacker.unpack(archive: scratch.path("\(fixture.lastPathComponent).zip"), to: target)
+            let generated = try Data(contentsOf: target.appendingPathComponent(removed))
+            #expect(generated == expected, "\(fixture.lastPathComponent)/\(removed): \(String(decoding: generated, as: UTF8.self))")
+        }
+    }
+
+    @Test func pythonEnvFromCondaKeepsPythonAndPip() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let model = scratch.path("model")
+        try copyTree(TestPaths.fixtureModels.appendingPathComponent("a_st_default"), to: model)
+        try FileManager.default.removeItem(at: model.appendingPathComponent("python_env.yaml"))
+        try FileManager.default.removeItem(at: model.appendingPathComponent("requirements.txt"))
+        let report = try ArchivePacker.pack(modelDirectory: model, to: scratch.path("a.zip"), options: options)
+        #expect(report.generatedFiles == ["python_env.yaml", "requirements.txt"])
+        #expect(report.manifest.flavors == ["python_function", "sentence_transformers"])
+        try ArchiveUnpacker.unpack(archive: scratch.path("a.zip"), to: scratch.path("out"))
+        let python = try PythonEnvironment.load(from: scratch.path("out/python_env.yaml"))
+        #expect(python.python == "3.11.7")
+        #expect(python.buildVersion(of: "pip") == "26.3")
+        let requirements = try PipRequirementsFile.load(from: scratch.path("out/requirements.txt"))
+        let original = try PipRequirementsFile.load(from: TestPaths.fixtureModels.appendingPathComponent("a_st_default/requirements.txt"))
+        #expect(requirements == original)
+    }
+
+    @Test func allEnvironmentFilesMissingUseFlavorDefaults() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let model = scratch.path("model")
+        try copyTree(TestPaths.fixtureModels.appendingPathComponent("a_st_default"), to: model)
+        for name in ["python_env.yaml", "requirements.txt", "conda.yaml"] {
+            try FileManager.default.removeItem(at: model.appendingPathComponent(name))
+        }
+        let report = try ArchivePacker.pack(modelDirectory: model, to: scratch.path("a.zip"), options: options)
+        #expect(report.generatedFiles == ["conda.yaml", "python_env.yaml", "requirements.txt"])
+        try ArchiveUnpacker.unpack(archive: scratch.path("a.zip"), to: scratch.path("out"))
+        let requirements = try PipRequirementsFile.load(from: scratch.path("out/requirements.txt"))
+        #expect(requirements.lines == ["mlflow==\(MLPack.mlflowCompatibleVersion)", "sentence-transformers", "transformers", "torch"])
+        let conda = try CondaEnvironment.load(from: scratch.path("out/conda.yaml"))
+        #expect(conda.pipRequirements == requirements.lines)
     }
 
     @Test func packRefusesSymlinksMissingMLmodelAndExistingOutput() throws {

@@ -62,30 +62,3 @@ func copyTree(_ source: URL, to destination: URL) throws {
     try FileManager.default.copyItem(at: source, to: destination)
 }
 
-/// Test stand-in for MLPackCore's MLmodel and environment support: flavors are the keys indented by
-/// two spaces under the top-level `flavors:` line (how MLflow's yaml.safe_dump writes them), and
-/// generated environment files name the flavors, so the test can see what was generated.
-struct FixtureModelSupport: PackModelSupport {
-    func flavors(modelDirectory: URL) throws -> [String] {
-        let text = try String(contentsOf: modelDirectory.appendingPathComponent("MLmodel"), encoding: .utf8)
-        var inFlavors = false
-        var names: [String] = []
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            if !line.hasPrefix(" ") { inFlavors = line == "flavors:"; continue }
-            if inFlavors, line.hasPrefix("  "), !line.hasPrefix("   "), line.hasSuffix(":") {
-                names.append(String(line.dropFirst(2).dropLast()))
-            }
-        }
-        return names
-    }
-
-    func generateEnvironmentFiles(
-        _ missing: [PackEnvironmentFile], modelDirectory: URL, flavors: [String]
-    ) throws -> [PackEnvironmentFile: [UInt8]] {
-        var out: [PackEnvironmentFile: [UInt8]] = [:]
-        for file in missing {
-            out[file] = Array("# generated for \(flavors.joined(separator: ", "))\n\(file.fileName)\n".utf8)
-        }
-        return out
-    }
-}
