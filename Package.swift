@@ -20,6 +20,7 @@ let package = Package(
     name: "mlpack",
     products: [
         .library(name: "MLPackCore", targets: ["MLPackCore"]),
+        .library(name: "MLPackArchive", targets: ["MLPackArchive"]),
         .library(name: "SentenceTransformersFlavor", targets: ["SentenceTransformersFlavor"]),
         .library(name: "SimilarityFlavor", targets: ["SimilarityFlavor"]),
         .executable(name: "mlpack", targets: ["mlpack"]),

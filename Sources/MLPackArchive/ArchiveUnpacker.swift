@@ -25,8 +25,14 @@ public enum ArchiveUnpacker {
         if let first = inspection.problems.first { throw first }
 
         let parent = (targetPath as NSString).deletingLastPathComponent
-        try createDirectory(parent)
-        let staging = try makeTemporaryDirectory(in: parent, for: targetPath, purpose: "unpack")
+        let createdAncestor = try createDirectory(parent)
+        let staging: String
+        do {
+            staging = try makeTemporaryDirectory(in: parent, for: targetPath, purpose: "unpack")
+        } catch {
+            if let createdAncestor { try? FileManager.default.removeItem(atPath: createdAncestor) }
+            throw error
+        }
         do {
             let total = inspection.totalBytes
             var done: UInt64 = 0
@@ -40,6 +46,7 @@ public enum ArchiveUnpacker {
             try moveIntoPlace(staging, targetPath, existing: existing)
         } catch {
             try? FileManager.default.removeItem(atPath: staging)
+            if let createdAncestor { try? FileManager.default.removeItem(atPath: createdAncestor) }
             throw error
         }
         return UnpackReport(
@@ -96,12 +103,22 @@ public enum ArchiveUnpacker {
         }
     }
 
-    static func createDirectory(_ path: String) throws {
+    /// Creates `path` and missing ancestors; returns the top-most directory it created (to remove on
+    /// failure), or nil if `path` existed.
+    static func createDirectory(_ path: String) throws -> String? {
+        var topmost: String?
+        var probe = path
+        while !probe.isEmpty, probe != "/", !FileManager.default.fileExists(atPath: probe) {
+            topmost = probe
+            probe = (probe as NSString).deletingLastPathComponent
+        }
+        guard let topmost else { return nil }
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
             throw ArchiveError.fileSystem(path: path, operation: "create directory", reason: error.localizedDescription)
         }
+        return topmost
     }
 
     /// A new, empty, private directory `.<name>.<purpose>-XXXXXX` beside `target`.

@@ -53,7 +53,8 @@ func kind(of error: ArchiveError) -> String {
         let parent = scratch.path("parent")
         try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
         try Data("bystander".utf8).write(to: parent.appendingPathComponent("bystander.txt"))
-        let target = parent.appendingPathComponent("model")
+        // The target's own parent does not exist yet: unpack creates it, and must remove it on failure.
+        let target = parent.appendingPathComponent("new/model")
         let before = snapshot(scratch.url)
         let tmpEvil = "/tmp/mlpack-evil.txt"
         try? FileManager.default.removeItem(atPath: tmpEvil)
@@ -62,7 +63,7 @@ func kind(of error: ArchiveError) -> String {
         if !item.refused {
             let report = try ArchiveUnpacker.unpack(archive: archive, to: target)
             #expect(report.manifest.files.count == files(under: target).count)
-            #expect(ArchiveVerifier.verify(archive: archive).isEmpty)
+            #expect(ArchiveVerifier.verify(archive: archive).filter { $0.severity == .error }.isEmpty)
             return
         }
         var caught: ArchiveError?
