@@ -15,7 +15,7 @@ public struct MLPackCommand: ParsableCommand {
             \(MLPack.mlflowCompatibleVersion) and runs sentence-transformer models natively.
             """,
         version: MLPack.version,
-        subcommands: [])
+        subcommands: [ServeCommand.self])
 
     public init() {}
 
