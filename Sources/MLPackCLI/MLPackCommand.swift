@@ -17,7 +17,7 @@ public struct MLPackCommand: ParsableCommand {
         version: MLPack.version,
         subcommands: [
             SaveCommand.self, LoadCommand.self, PredictCommand.self, InferSignatureCommand.self,
-            CheckInputCommand.self, ValidateCommand.self, FlavorsCommand.self,
+            CheckInputCommand.self, ValidateCommand.self, FlavorsCommand.self, ServeCommand.self,
         ])
 
     public init() {}
