@@ -4,7 +4,7 @@ import MLPackEmbedding
 
 /// A loaded sentence-transformers model: `predict` embeds sentences like MLflow's
 /// `_SentenceTransformerModelWrapper.predict`.
-struct SentenceTransformersModel: BatchPredictingModel {
+struct SentenceTransformersModel: BatchPredictingModel, SentenceEmbeddingModel {
     let encoder: SentenceTransformer
     let signature: ModelSignature?
     /// `llm/v1/embeddings` when the model was saved with that task (OpenAI-style output).
@@ -56,6 +56,11 @@ struct SentenceTransformersModel: BatchPredictingModel {
         let sentences = try EmbeddingInput.sentences(input)
         let embeddings = try encoder.encode(sentences, batchSize: options.batchSize, normalize: options.normalize, maxSeqLength: options.maxSeqLength)
         return .tensor(Tensor(embeddings: embeddings))
+    }
+
+    func embed(_ texts: [String]) throws -> [[Float]] {
+        let e = try encoder.encode(texts)
+        return (0..<e.rows).map { Array(e[$0]) }
     }
 
     func predictBatch(_ inputs: [ModelInput], params: JSONObject) throws -> [Result<PredictionOutput, any Error>] {

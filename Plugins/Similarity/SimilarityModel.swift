@@ -4,7 +4,7 @@ import MLPackEmbedding
 
 /// A loaded similarity model: scores every sentence pair of a request with one batched encoder
 /// call, returning `[[score], …]` as float64 (shape `(n, 1)`).
-struct SimilarityModel: BatchPredictingModel {
+struct SimilarityModel: BatchPredictingModel, SentencePairScoringModel {
     let encoder: SentenceTransformer
     let signature: ModelSignature?
     /// The tutorial's pickled model answers a single pair with a bare number (what MLflow serves
@@ -89,6 +89,13 @@ struct SimilarityModel: BatchPredictingModel {
                 return output(Array(all[offset..<(offset + p.first.count)]))
             }
         }
+    }
+
+    func scorePairs(_ first: [String], _ second: [String]) throws -> [Double] {
+        guard first.count == second.count else {
+            throw FlavorError.invalidInput("\(first.count) first sentences but \(second.count) second sentences")
+        }
+        return try scores(first, second)
     }
 
     /// Cosine similarity of each pair, from one encoder call over all sentences.

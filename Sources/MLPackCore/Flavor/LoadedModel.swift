@@ -17,3 +17,15 @@ public protocol LoadedModel: Sendable {
 public protocol BatchPredictingModel: LoadedModel {
     func predictBatch(_ inputs: [ModelInput], params: JSONObject) throws -> [Result<PredictionOutput, any Error>]
 }
+
+/// A model that embeds sentences (the server's `POST /embed`).
+public protocol SentenceEmbeddingModel: LoadedModel {
+    /// One vector per text, in order.
+    func embed(_ texts: [String]) throws -> [[Float]]
+}
+
+/// A model that scores sentence pairs (the server's `POST /similarity`).
+public protocol SentencePairScoringModel: LoadedModel {
+    /// One score per pair (`first[i]`, `second[i]`), in order.
+    func scorePairs(_ first: [String], _ second: [String]) throws -> [Double]
+}
