@@ -94,6 +94,13 @@ let package = Package(
         .executableTarget(name: "mlpack", dependencies: ["MLPackCLI"]),
 
         // Tests mirror Sources/ and Plugins/.
+        .target(name: "MLPackTestSupport", path: "Tests/MLPackTestSupport"),
+        .testTarget(
+            name: "SentenceTransformersFlavorTests",
+            dependencies: ["SentenceTransformersFlavor", "MLPackCore", "MLPackEmbedding", "MLPackTestSupport"]),
+        .testTarget(
+            name: "SimilarityFlavorTests",
+            dependencies: ["SimilarityFlavor", "MLPackCore", "MLPackEmbedding", "MLPackTestSupport"]),
         .testTarget(name: "MLPackYAMLTests", dependencies: ["MLPackYAML"]),
         .testTarget(name: "MLPackCoreTests", dependencies: ["MLPackCore"]),
         .testTarget(name: "MLPackTokenizerTests", dependencies: ["MLPackTokenizer"]),

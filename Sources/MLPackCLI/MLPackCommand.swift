@@ -17,7 +17,8 @@ public struct MLPackCommand: ParsableCommand {
         version: MLPack.version,
         subcommands: [
             SaveCommand.self, LoadCommand.self, PredictCommand.self, InferSignatureCommand.self,
-            CheckInputCommand.self, ValidateCommand.self, FlavorsCommand.self, ServeCommand.self,
+            CheckInputCommand.self, PackCommand.self, UnpackCommand.self, ValidateCommand.self, FlavorsCommand.self,
+            ServeCommand.self,
         ])
 
     public init() {}

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MLPackArchive
 import MLPackCore
 
 /// `mlpack validate PATH`: checks a model directory the way MLflow's loaders would, and whether
@@ -7,17 +8,17 @@ import MLPackCore
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Check a model directory: MLmodel, signature, input example, referenced files, flavors.",
+        abstract: "Check a model directory or archive: MLmodel, signature, input example, files, flavors, manifest.",
         discussion: """
             Prints one finding per line (error, warning or info, with the file and key at fault) and \
             exits 0 when there is no error, 1 otherwise.
 
             Examples:
               mlpack validate ./similarity-model
-              mlpack validate ./similarity-model --json
+              mlpack validate similarity.zip --json
             """)
 
-    @Argument(help: "The model directory.")
+    @Argument(help: "The model directory or mlpack archive.")
     var path: String
 
     @Flag(help: "Print the findings as JSON.")
@@ -27,8 +28,7 @@ struct ValidateCommand: ParsableCommand {
     var quiet = false
 
     func run() throws {
-        let url = URL(fileURLWithPath: path)
-        let findings = ModelValidator().validate(directory: url)
+        let findings = ArchiveValidation.validate(path: path)
         if json {
             let body = JSONValue.object(JSONObject([
                 ("path", .string(path)), ("valid", .bool(findings.isValid)),

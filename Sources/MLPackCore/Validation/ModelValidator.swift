@@ -41,6 +41,7 @@ public struct ModelValidator: Sendable {
         checkPythonFunction(model, dir, &findings)
         checkSentenceTransformers(model, dir, &findings)
         checkMetadata(model, &findings)
+        checkEnvironment(model, dir, &findings)
         checkLoadability(model, dir, &findings)
         for check in extraChecks { findings += check(model, dir) }
         return findings
@@ -101,6 +102,15 @@ public struct ModelValidator: Sendable {
                     findings.append(ValidationFinding(.warning, servingPath, "differs from \(path): \(mismatch)"))
                 } else {
                     findings.append(ValidationFinding(.info, servingPath, "serving example parsed"))
+                }
+                // The example must pass the model's own signature, as a client sending it would.
+                if let signature {
+                    do {
+                        _ = try SchemaEnforcer.enforce(body: servingBytes, contentType: .json, signature: signature)
+                        findings.append(ValidationFinding(.info, servingPath, "passes the signature's enforcement"))
+                    } catch {
+                        findings.append(ValidationFinding(.error, servingPath, "fails the signature's enforcement: \(error.message)"))
+                    }
                 }
             }
         } catch {
@@ -176,6 +186,26 @@ public struct ModelValidator: Sendable {
         let modules = data + "/modules.json"
         if dir.kind(of: modules) != .file {
             findings.append(ValidationFinding(.error, modules, "not found: SentenceTransformer(path) reads it first"))
+        }
+    }
+
+    private func checkEnvironment(_ model: MLModel, _ dir: ModelDirectory, _ findings: inout [ValidationFinding]) {
+        let files = [PipRequirementsFile.fileName, PythonEnvironment.fileName, CondaEnvironment.fileName]
+        let present = files.filter { dir.kind(of: $0) == .file }
+        guard !present.isEmpty else {
+            findings.append(ValidationFinding(.warning, PipRequirementsFile.fileName, "no environment files: Python MLflow cannot recreate the environment"))
+            return
+        }
+        for file in files where !present.contains(file) {
+            findings.append(ValidationFinding(.warning, file, "missing (mlpack pack generates it)"))
+        }
+        do {
+            if present.contains(PipRequirementsFile.fileName) { _ = try PipRequirementsFile.load(from: try dir.resolve(PipRequirementsFile.fileName)) }
+            if present.contains(PythonEnvironment.fileName) { _ = try PythonEnvironment.load(from: try dir.resolve(PythonEnvironment.fileName)) }
+            if present.contains(CondaEnvironment.fileName) { _ = try CondaEnvironment.load(from: try dir.resolve(CondaEnvironment.fileName)) }
+            findings.append(ValidationFinding(.info, present.joined(separator: ", "), "environment files parse"))
+        } catch {
+            findings.append(ValidationFinding(.error, "environment", "\(error)"))
         }
     }
 
