@@ -28,6 +28,11 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // C libraries, each behind one system-library module.
@@ -46,6 +51,8 @@ let package = Package(
         // Shared numeric / text modules used by flavors.
         .target(name: "MLPackTokenizer"),
         .target(name: "MLPackBERT", dependencies: ["MLPackBLAS", "MLPackTokenizer"]),
+        // Glue between the encoder and MLflow model directories, shared by the embedding flavors.
+        .target(name: "MLPackEmbedding", dependencies: ["MLPackCore", "MLPackBERT"]),
 
         // Packager.
         .target(
@@ -55,19 +62,34 @@ let package = Package(
         // Flavor plugins.
         .target(
             name: "SentenceTransformersFlavor",
-            dependencies: ["MLPackCore", "MLPackBERT", "MLPackTokenizer"],
+            dependencies: ["MLPackCore", "MLPackEmbedding", "MLPackBERT"],
             path: "Plugins/SentenceTransformers"),
         .target(
             name: "SimilarityFlavor",
-            dependencies: ["MLPackCore", "SentenceTransformersFlavor", "MLPackBERT"],
+            dependencies: ["MLPackCore", "MLPackEmbedding", "MLPackBERT"],
             path: "Plugins/Similarity"),
+
+        // Scoring server (MLflow's /invocations protocol and mlpack's additions). Imports core
+        // only: models reach it through the ScoringModel protocol, never a flavor module.
+        .target(
+            name: "MLPackServer",
+            dependencies: [
+                "MLPackCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]),
 
         // Command line.
         .target(
             name: "MLPackCLI",
             dependencies: [
-                "MLPackCore", "MLPackArchive", "SentenceTransformersFlavor", "SimilarityFlavor",
+                "MLPackCore", "MLPackArchive", "MLPackServer", "SentenceTransformersFlavor", "SimilarityFlavor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(name: "mlpack", dependencies: ["MLPackCLI"]),
 
@@ -78,9 +100,18 @@ let package = Package(
         .testTarget(name: "MLPackBERTTests", dependencies: ["MLPackBERT", "MLPackTokenizer"]),
         .testTarget(name: "MLPackArchiveTests", dependencies: ["MLPackArchive", "MLPackCore", "MLPackZip"]),
         .testTarget(
+            name: "MLPackServerTests",
+            dependencies: [
+                "MLPackServer", "MLPackCore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]),
+        .testTarget(
             name: "MLPackCLITests",
             dependencies: [
-                "MLPackCLI", "MLPackCore",
+                "MLPackCLI", "MLPackCore", "MLPackServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
     ]

@@ -15,13 +15,17 @@ public struct MLPackCommand: ParsableCommand {
             \(MLPack.mlflowCompatibleVersion) and runs sentence-transformer models natively.
             """,
         version: MLPack.version,
-        subcommands: [ValidateCommand.self])
+        subcommands: [
+            SaveCommand.self, LoadCommand.self, PredictCommand.self, InferSignatureCommand.self,
+            CheckInputCommand.self, ValidateCommand.self, FlavorsCommand.self, ServeCommand.self,
+        ])
 
     public init() {}
 
     /// Parses `arguments` (the process arguments when `nil`), runs the command and returns the
     /// process exit code, writing normal output to stdout and errors to stderr.
     public static func runMain(_ arguments: [String]? = nil) -> Int32 {
+        BuiltInFlavors.bootstrap()
         do {
             var command = try parseAsRoot(arguments)
             try command.run()

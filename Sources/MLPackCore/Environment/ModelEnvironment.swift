@@ -102,7 +102,9 @@ public struct ModelEnvironment: Sendable, Hashable {
                 order.append(key)
                 continue
             }
-            if !existing.specifiers.isEmpty && !req.specifiers.isEmpty && existing.specifiers != req.specifiers {
+            if let kept = preferPublicVersion(existing.specifiers, req.specifiers) {
+                existing.specifiers = kept
+            } else if !existing.specifiers.isEmpty && !req.specifiers.isEmpty && existing.specifiers != req.specifiers {
                 existing.specifiers = Array(Set(existing.specifiers + req.specifiers))
                     .sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
             } else if existing.specifiers.isEmpty {
@@ -117,6 +119,18 @@ public struct ModelEnvironment: Sendable, Hashable {
             parsed[key] = existing
         }
         return order.map { parsed[$0]?.description ?? $0 }
+    }
+
+    /// `torch==2.7.1` and `torch==2.7.1+cu128` (same version, one with a local label): MLflow keeps
+    /// the pin without the label, which is installable from PyPI. Nil when the rule does not apply.
+    static func preferPublicVersion(_ a: [String], _ b: [String]) -> [String]? {
+        guard a.count == 1, b.count == 1, a[0].hasPrefix("=="), b[0].hasPrefix("=="),
+            !a[0].hasPrefix("==="), !b[0].hasPrefix("===")
+        else { return nil }
+        func strip(_ s: String) -> Substring { s.dropFirst(2).prefix { $0 != "+" } }
+        let aLocal = a[0].contains("+"), bLocal = b[0].contains("+")
+        guard strip(a[0]) == strip(b[0]), aLocal != bLocal else { return nil }
+        return aLocal ? b : a
     }
 
     /// MLflow's `_remove_incompatible_requirements`: `databricks-connect` excludes `pyspark`

@@ -111,6 +111,8 @@ import Testing
         for (input, expected) in cases {
             #expect(PipRequirement(parsing: input)?.description == expected, "\(input)")
         }
+        #expect(ModelEnvironment.deduplicate(["torch==2.7.1+cu128", "numpy", "torch==2.7.1", "x<2", "x>1", "x<2"])
+            == ["torch==2.7.1", "numpy", "x<2,>1"])
         #expect(PipRequirement.isMLflowRequirement("MLflow-Skinny==3.17.2"))
         #expect(PipRequirement.isMLflowRequirement("git+https://github.com/mlflow/mlflow@branch"))
         #expect(!PipRequirement.isMLflowRequirement("mlflowx==1"))

@@ -1,5 +1,0 @@
-import MLPackBLAS
-import MLPackTokenizer
-
-/// BERT encoder forward pass on OpenBLAS.
-public enum BERTModule {}

@@ -1,0 +1,278 @@
+import Foundation
+import MLPackBLAS
+import MLPackTokenizer
+
+/// A sentence-transformers model (Transformer → Pooling → optional Dense → optional Normalize)
+/// loaded from its directory and run natively: tokenizer in Swift, BERT on OpenBLAS, Float32.
+public final class SentenceTransformer: @unchecked Sendable {
+    /// How the threads of one `encode` call are used.
+    public enum Threading: String, Sendable, CaseIterable {
+        /// Per batch: split the batch across threads when each part is large enough, else `blas`.
+        case automatic
+        /// One sequence of work; OpenBLAS runs each matrix product on all threads.
+        case blas
+        /// The sentences of a batch are divided among threads, each with single-threaded OpenBLAS.
+        case splitBatch
+    }
+
+    public let directory: URL
+    public let encoder: BERTModel
+    public let tokenizer: WordPieceTokenizer
+    public let pooling: Pooling
+    let dense: [DenseLayer]
+    /// Whether the model ends with a Normalize module.
+    public let normalizesOutput: Bool
+    /// Default truncation length in tokens, including `[CLS]` and `[SEP]`.
+    public let maxSeqLength: Int
+    /// sentence_bert_config.json `do_lower_case`: texts are lower-cased before tokenization.
+    public let doLowerCase: Bool
+    /// Threads used by `encode`.
+    public let threadCount: Int
+    public let threading: Threading
+    let weights: SafeTensorsFile
+
+    /// Width of the output embeddings.
+    public var dimension: Int {
+        dense.last?.outFeatures ?? pooling.outputSize(hidden: encoder.configuration.hiddenSize)
+    }
+
+    /// Serialises encode calls: OpenBLAS's thread count is process-wide.
+    private static let lock = NSLock()
+
+    /// Loads a sentence-transformers directory (the layout `SentenceTransformer.save` writes).
+    /// - Parameters:
+    ///   - threads: threads for `encode` (default: the processor count, at most 64).
+    ///   - threading: how those threads are used.
+    public static func load(directory: URL, threads: Int? = nil, threading: Threading = .automatic) throws
+        -> SentenceTransformer
+    {
+        try SentenceTransformer(directory: directory, threads: threads, threading: threading)
+    }
+
+    init(directory: URL, threads: Int?, threading: Threading) throws {
+        self.directory = directory
+        self.threading = threading
+        let available = ProcessInfo.processInfo.activeProcessorCount
+        guard threads.map({ (1...256).contains($0) }) ?? true else {
+            throw BERTError.invalidArgument(name: "threads", expected: "1...256")
+        }
+        threadCount = threads ?? min(64, max(1, available))
+
+        let modules = try Self.readModules(directory)
+        guard let transformer = modules.first, transformer.kind == .transformer else {
+            throw BERTError.invalidValue(file: "modules.json", key: "[0].type", expected: "a Transformer module first")
+        }
+        let root = transformer.url
+        let config = try BERTConfiguration(url: root.appendingPathComponent("config.json"))
+        let stURL = root.appendingPathComponent("model.safetensors")
+        guard FileManager.default.fileExists(atPath: stURL.path) else {
+            if FileManager.default.fileExists(atPath: root.appendingPathComponent("pytorch_model.bin").path) {
+                throw BERTError.pickleWeightsOnly(directory: root.path)
+            }
+            throw BERTError.unreadable(file: "model.safetensors", reason: "no such file in \(root.path)")
+        }
+        weights = try SafeTensorsFile(url: stURL)
+        encoder = try BERTModel(configuration: config, weights: weights)
+        do {
+            tokenizer = try WordPieceTokenizer.load(directory: root)
+        } catch let e as TokenizerError {
+            throw BERTError.unreadable(file: "tokenizer", reason: e.description)
+        }
+        guard tokenizer.vocabularySize <= config.vocabSize else {
+            throw BERTError.invalidValue(
+                file: "config.json", key: "vocab_size",
+                expected: "at least the tokenizer's \(tokenizer.vocabularySize) tokens, found \(config.vocabSize)")
+        }
+
+        // max_seq_length: sentence_bert_config.json, else tokenizer_config.json model_max_length,
+        // capped at max_position_embeddings.
+        var maxLength = config.maxPositionEmbeddings
+        var lower = false
+        let sbURL = root.appendingPathComponent("sentence_bert_config.json")
+        var fromSB = false
+        if FileManager.default.fileExists(atPath: sbURL.path) {
+            let sb = try JSONFile(url: sbURL)
+            lower = try sb.bool("do_lower_case", default: false)
+            if sb.has("max_seq_length") {
+                maxLength = min(maxLength, try sb.int("max_seq_length", in: 1...Int(Int32.max)))
+                fromSB = true
+            }
+        }
+        let tcURL = root.appendingPathComponent("tokenizer_config.json")
+        if !fromSB, FileManager.default.fileExists(atPath: tcURL.path) {
+            let tc = try JSONFile(url: tcURL)
+            if let n = tc.object["model_max_length"] as? NSNumber, n.doubleValue >= 1 {
+                maxLength = Int(min(Double(maxLength), n.doubleValue))
+            }
+        }
+        maxSeqLength = maxLength
+        doLowerCase = lower
+
+        var pooling = Pooling(modes: [.mean])
+        var dense: [DenseLayer] = []
+        var normalize = false
+        var width = config.hiddenSize
+        for (i, m) in modules.enumerated().dropFirst() {
+            switch m.kind {
+            case .transformer:
+                throw BERTError.unsupported(file: "modules.json", key: "[\(i)].type", value: "a second Transformer")
+            case .pooling:
+                let json = try JSONFile(url: m.url.appendingPathComponent("config.json"), name: m.path + "/config.json")
+                pooling = try Pooling(json: json, hiddenSize: config.hiddenSize)
+                width = pooling.outputSize(hidden: config.hiddenSize)
+            case .dense:
+                let layer = try DenseLayer(directory: m.url, label: m.path)
+                guard layer.inFeatures == width else {
+                    throw BERTError.invalidValue(
+                        file: m.path + "/config.json", key: "in_features", expected: "\(width), found \(layer.inFeatures)")
+                }
+                width = layer.outFeatures
+                dense.append(layer)
+            case .normalize:
+                normalize = true
+            }
+        }
+        self.pooling = pooling
+        self.dense = dense
+        normalizesOutput = normalize
+    }
+
+    /// Tokenizes texts as `encode` does.
+    public func tokenize(_ texts: [String], maxSeqLength: Int? = nil) throws -> [TokenizedText] {
+        let limit = try checkedLength(maxSeqLength)
+        return texts.map { tokenizer.encode(doLowerCase ? $0.lowercased() : $0, maxLength: limit) }
+    }
+
+    private func checkedLength(_ maxSeqLength: Int?) throws -> Int {
+        let limit = maxSeqLength ?? self.maxSeqLength
+        let cap = encoder.configuration.maxPositionEmbeddings
+        guard (2...cap).contains(limit) else {
+            throw BERTError.invalidArgument(name: "maxSeqLength", expected: "2...\(cap) (max_position_embeddings), found \(limit)")
+        }
+        return limit
+    }
+
+    /// Embeds `texts`: `[texts.count, dimension]` Float32, like sentence-transformers' `encode`.
+    /// - Parameters:
+    ///   - batchSize: texts run through the encoder together (their tokens are packed, no padding).
+    ///   - normalize: also L2-normalise each embedding (`normalize_embeddings`); a model that ends in a
+    ///     Normalize module is normalised either way.
+    ///   - maxSeqLength: truncation length in tokens including `[CLS]`/`[SEP]` (default: the model's).
+    public func encode(_ texts: [String], batchSize: Int = 32, normalize: Bool = false, maxSeqLength: Int? = nil)
+        throws -> EmbeddingMatrix
+    {
+        guard batchSize >= 1 else { throw BERTError.invalidArgument(name: "batchSize", expected: "at least 1") }
+        let limit = try checkedLength(maxSeqLength)
+        let dim = dimension
+        var out = [Float](repeating: 0, count: texts.count * dim)
+        Self.lock.lock()
+        defer { Self.lock.unlock() }
+        let savedThreads = BLAS.threadCount
+        defer { BLAS.threadCount = savedThreads }
+        let workspaces = (0..<threadCount).map { _ in
+            Workspace(
+                hidden: encoder.configuration.hiddenSize, intermediate: encoder.configuration.intermediateSize,
+                heads: encoder.configuration.numHeads)
+        }
+        var start = 0
+        while start < texts.count {
+            let end = min(texts.count, start + batchSize)
+            let batch = (start..<end).map { tokenizer.encode(doLowerCase ? texts[$0].lowercased() : texts[$0], maxLength: limit) }
+            out.withUnsafeMutableBufferPointer { buf in
+                runBatch(batch, into: buf.baseAddress! + start * dim, workspaces: workspaces)
+            }
+            start = end
+        }
+        if normalize || normalizesOutput {
+            out.withUnsafeMutableBufferPointer { buf in
+                for r in 0..<texts.count { Self.l2Normalize(buf.baseAddress! + r * dim, count: dim) }
+            }
+        }
+        return EmbeddingMatrix(rows: texts.count, dimension: dim, values: out)
+    }
+
+    /// Whether a batch is split across threads (automatic mode): each part needs enough tokens
+    /// for single-threaded GEMMs to beat OpenBLAS's own threading.
+    func shouldSplit(_ lengths: [Int]) -> Bool {
+        guard threadCount > 1, lengths.count >= 2 else { return false }
+        switch threading {
+        case .blas: return false
+        case .splitBatch: return true
+        case .automatic: return lengths.reduce(0, +) >= 48 * threadCount
+        }
+    }
+
+    private func runBatch(_ batch: [TokenizedText], into out: UnsafeMutablePointer<Float>, workspaces: [Workspace]) {
+        let lengths = batch.map(\.count)
+        if shouldSplit(lengths) {
+            BLAS.threadCount = 1
+            // Contiguous groups with about equal token counts.
+            let total = lengths.reduce(0, +)
+            let parts = min(threadCount, batch.count)
+            var bounds = [0]
+            var acc = 0
+            for (i, n) in lengths.enumerated() {
+                acc += n
+                if bounds.count < parts && acc * parts >= total * bounds.count && i + 1 < batch.count {
+                    bounds.append(i + 1)
+                }
+            }
+            bounds.append(batch.count)
+            let groups = bounds.count - 1
+            let cuts = bounds
+            let outAddress = UInt(bitPattern: out)
+            DispatchQueue.concurrentPerform(iterations: groups) { g in
+                let dest = UnsafeMutablePointer<Float>(bitPattern: outAddress)!
+                self.runGroup(batch[cuts[g]..<cuts[g + 1]], into: dest + cuts[g] * self.dimension,
+                              workspace: workspaces[g])
+            }
+        } else {
+            BLAS.threadCount = threadCount
+            runGroup(batch[...], into: out, workspace: workspaces[0])
+        }
+    }
+
+    /// Encoder, pooling and Dense layers for consecutive texts of one batch.
+    private func runGroup(_ group: ArraySlice<TokenizedText>, into out: UnsafeMutablePointer<Float>, workspace: Workspace) {
+        guard !group.isEmpty else { return }
+        let lengths = group.map(\.count)
+        var ids: [Int32] = []
+        ids.reserveCapacity(lengths.reduce(0, +))
+        for t in group { ids.append(contentsOf: t.ids) }
+        ids.withUnsafeBufferPointer { encoder.forward(ids: $0, lengths: lengths[...], workspace: workspace) }
+        let d = encoder.configuration.hiddenSize
+        let pooledWidth = pooling.outputSize(hidden: d)
+        var pooled = dense.isEmpty ? [] : [Float](repeating: 0, count: group.count * pooledWidth)
+        var offset = 0
+        for (i, n) in lengths.enumerated() {
+            let rows = UnsafePointer(workspace.x.pointer + offset * d)
+            if dense.isEmpty {
+                pooling.pool(rows, n: n, d: d, into: out + i * pooledWidth)
+            } else {
+                pooled.withUnsafeMutableBufferPointer { pooling.pool(rows, n: n, d: d, into: $0.baseAddress! + i * pooledWidth) }
+            }
+            offset += n
+        }
+        guard !dense.isEmpty else { return }
+        var input = pooled
+        for (j, layer) in dense.enumerated() {
+            if j == dense.count - 1 {
+                input.withUnsafeBufferPointer { layer.apply($0.baseAddress!, rows: group.count, into: out) }
+            } else {
+                var next = [Float](repeating: 0, count: group.count * layer.outFeatures)
+                input.withUnsafeBufferPointer { x in
+                    next.withUnsafeMutableBufferPointer { layer.apply(x.baseAddress!, rows: group.count, into: $0.baseAddress!) }
+                }
+                input = next
+            }
+        }
+    }
+
+    /// `x /= max(‖x‖₂, 1e-12)` (torch `F.normalize`).
+    static func l2Normalize(_ x: UnsafeMutablePointer<Float>, count: Int) {
+        var s: Float = 0
+        for i in 0..<count { s += x[i] * x[i] }
+        let norm = max(s.squareRoot(), 1e-12)
+        for i in 0..<count { x[i] /= norm }
+    }
+}

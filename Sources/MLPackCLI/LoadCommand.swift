@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import MLPackCore
+
+/// `mlpack load`: loads a model through its flavor (weights included) and describes it.
+struct LoadCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "load",
+        abstract: "Load a model (directory or archive) through its flavor and describe it.",
+        discussion: """
+            Prints the flavor that loaded it, the MLmodel's flavors, the signature, the input example \
+            (and the model's prediction on it), the size on disk and the load time.
+
+            Examples:
+              mlpack load ./similarity
+              mlpack load model.zip --json
+            """)
+
+    @Argument(help: "The model directory or mlpack archive.")
+    var model: String
+
+    @Flag(help: "Print the description as JSON.")
+    var json = false
+
+    @Option(help: "Threads for the encoder.")
+    var threads: Int = 1
+
+    func run() throws {
+        let start = Date()
+        let (directory, mlmodel, loaded, flavor) = try ModelPath.load(model, threads: threads)
+        let loadSeconds = Date().timeIntervalSince(start)
+        let size = (try? ModelSaver.totalFileSize(directory)) ?? 0
+        var example: InputExample?
+        var prediction: JSONValue?
+        var predictSeconds: Double?
+        if let info = mlmodel.savedInputExampleInfo, let path = info["artifact_path"]?.stringValue {
+            var strings: [String: String] = [:]
+            for e in info.entries { if let k = e.key.stringValue, let v = e.value.stringValue { strings[k] = v } }
+            do {
+                let bytes = [UInt8](try Data(contentsOf: try ModelDirectory(directory).resolve(path)))
+                example = try InputExample(inputExampleBytes: bytes, info: strings)
+                let t = Date()
+                prediction = try loaded.predict(example!.modelInput, params: example!.params ?? JSONObject()).json
+                predictSeconds = Date().timeIntervalSince(t)
+            } catch {
+                throw CommandFailure("\(path): \(error)")
+            }
+        }
+        let signature = mlmodel.signature
+        if json {
+            let sig: JSONValue = signature.map { s in
+                .object(JSONObject([("inputs", s.inputs.map(JSONValue.string) ?? .null), ("outputs", s.outputs.map(JSONValue.string) ?? .null), ("params", s.params.map(JSONValue.string) ?? .null)]))
+            } ?? .null
+            Terminal.writeOutput(JSONWriter.python.string(.object(JSONObject([
+                ("path", .string(directory.path)), ("loaded_by", .string(flavor.name)),
+                ("flavors", .array(mlmodel.flavors.map { .string($0.name) })),
+                ("signature", sig), ("input_example", example.map { $0.inputExampleJSON } ?? .null),
+                ("example_prediction", prediction ?? .null),
+                ("size_bytes", .int(Int64(size))), ("load_seconds", .double(loadSeconds)),
+                ("predict_seconds", predictSeconds.map(JSONValue.double) ?? .null),
+            ]))))
+            return
+        }
+        Terminal.writeOutput("""
+            model:      \(directory.path)
+            loaded by:  \(flavor.name) flavor (MLmodel flavors: \(mlmodel.flavors.map(\.name).joined(separator: ", ")))
+            size:       \(size) bytes
+            load time:  \(String(format: "%.3f", loadSeconds)) s
+            """)
+        if let s = signature {
+            Terminal.writeOutput("inputs:     \(s.inputs ?? "null")\noutputs:    \(s.outputs ?? "null")\nparams:     \(s.params ?? "null")")
+        } else {
+            Terminal.writeOutput("signature:  none")
+        }
+        if let example, let prediction {
+            let text = JSONWriter.python.string(prediction)
+            Terminal.writeOutput("example:    \(JSONWriter.python.string(example.inputExampleJSON).prefix(200))")
+            Terminal.writeOutput("prediction: \(text.count > 200 ? text.prefix(200) + "..." : Substring(text)) (\(String(format: "%.3f", predictSeconds ?? 0)) s)")
+        }
+    }
+}

@@ -1,0 +1,173 @@
+import ArgumentParser
+import Foundation
+import MLPackCore
+
+/// `mlpack predict`: scores a request body with a model, as MLflow's `/invocations` would.
+struct PredictCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "predict",
+        abstract: "Score input with a model (directory or archive) and print MLflow's {\"predictions\": …}.",
+        discussion: """
+            The input takes the scoring server's forms: JSON with one of dataframe_split, \
+            dataframe_records, instances, inputs (plus params), CSV with a header row, or JSON Lines. \
+            It goes through the model's signature enforcement first. Numbers are printed in their \
+            shortest exact form.
+
+            With --content-type jsonl the command streams: each input line is one record, and one \
+            output line (that record's prediction, or an error object) is written per input line, in \
+            constant memory, so it runs under xargs or Spark's RDD.pipe.
+
+            Examples:
+              mlpack predict -m ./similarity -i pairs.json
+              echo '{"inputs": {"sentence_1": "a cat", "sentence_2": "a dog"}}' | mlpack predict -m ./similarity
+              mlpack predict -m model.zip -i pairs.csv --content-type csv -o scores.json
+              cat pairs.jsonl | mlpack predict -m ./similarity --content-type jsonl
+            """)
+
+    @Option(name: [.short, .customLong("model")], help: "The model directory or mlpack archive.")
+    var model: String
+
+    @Option(name: [.short, .customLong("input")], help: "The input file (- or absent: stdin).")
+    var input: String = "-"
+
+    @Option(name: .customLong("content-type"), help: "json, csv or jsonl (or a MIME type); default from the file extension, else json.")
+    var contentType: String?
+
+    @Option(name: [.short, .customLong("output")], help: "Write the predictions to this file instead of stdout.")
+    var output: String?
+
+    @Option(name: .customLong("params"), help: "Inference params as a JSON object, merged over the body's params.")
+    var params: String?
+
+    @Option(help: "Threads for the encoder.")
+    var threads: Int = 1
+
+    @Option(name: .customLong("batch-lines"), help: "With jsonl: lines encoded together.")
+    var batchLines: Int = 64
+
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        guard batchLines >= 1 else { throw ValidationError("--batch-lines must be at least 1") }
+    }
+
+    func run() throws {
+        let kind = try InputFile.contentType(explicit: contentType, path: input == "-" ? nil : input)
+        let extra = try parsedParams()
+        let (_, _, loaded, _) = try ModelPath.load(model, threads: threads)
+        let scorer = ModelScorer(model: loaded)
+        if kind == .jsonLines {
+            try stream(scorer, extraParams: extra)
+            return
+        }
+        let body = try InputFile.read(input)
+        let answer: ModelScorer.Answer
+        do {
+            answer = try scorer.score(body: body, contentType: kind, extraParams: extra)
+        } catch {
+            throw CommandFailure(error.message)
+        }
+        for warning in answer.warnings { Terminal.writeError("warning: \(warning)") }
+        let text = JSONWriter.python.string(answer.body)
+        if let output {
+            do { try AtomicFile.write(Data((text + "\n").utf8), to: URL(fileURLWithPath: output)) } catch {
+                throw CommandFailure("\(output): \(error)")
+            }
+        } else {
+            Terminal.writeOutput(text)
+        }
+    }
+
+    private func parsedParams() throws -> JSONObject? {
+        guard let params else { return nil }
+        do {
+            guard case .object(let o) = try JSONParser.parse(Array(params.utf8), source: "--params") else {
+                throw CommandFailure("--params: expected a JSON object", exitCode: 2)
+            }
+            return o
+        } catch let f as CommandFailure {
+            throw f
+        } catch {
+            throw CommandFailure("--params: \(error)", exitCode: 2)
+        }
+    }
+
+    /// JSON Lines: reads `batchLines` lines at a time, predicts them in one call when the model
+    /// batches, and writes one line per input line.
+    private func stream(_ scorer: ModelScorer, extraParams: JSONObject?) throws {
+        let reader: LineReader
+        do { reader = try LineReader(path: input) } catch { throw CommandFailure("\(InputFile.name(input)): \(error)") }
+        let sink: LineSink
+        do { sink = try LineSink(path: output) } catch { throw CommandFailure("\(output ?? "-"): \(error)") }
+        var failures = 0
+        var lineNumber = 0
+        var pending: [(line: Int, result: Result<EnforcedInput, ScoringFailure>)] = []
+        func flush() throws {
+            let inputs = pending.compactMap { try? $0.result.get() }
+            var outputs: [Result<PredictionOutput, any Error>] = []
+            if let batcher = scorer.model as? any BatchPredictingModel, inputs.count > 1,
+                Set(inputs.map(\.params)).count == 1
+            {
+                do { outputs = try batcher.predictBatch(inputs.map(\.input), params: inputs[0].params) } catch {
+                    outputs = inputs.map { _ in .failure(error) }
+                }
+            } else {
+                outputs = inputs.map { i in Result { try scorer.model.predict(i.input, params: i.params) } }
+            }
+            var next = 0
+            for item in pending {
+                let line: JSONValue
+                switch item.result {
+                case .failure(let f):
+                    failures += 1
+                    line = Self.errorLine(item.line, f)
+                case .success:
+                    switch outputs[next] {
+                    case .success(let out): line = Self.unwrapSingleRow(out.json)
+                    case .failure(let e):
+                        failures += 1
+                        line = Self.errorLine(item.line, ScoringFailure(predictionError: e))
+                    }
+                    next += 1
+                }
+                try sink.write(JSONWriter.python.string(line))
+            }
+            pending.removeAll(keepingCapacity: true)
+        }
+        while let bytes = try reader.next() {
+            lineNumber += 1
+            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+            var record = bytes
+            record.append(0x0A)
+            let result: Result<EnforcedInput, ScoringFailure>
+            do {
+                var request = try RequestParser().parse(record, contentType: .jsonLines)
+                if let extraParams { request.params = extraParams }
+                result = .success(try SchemaEnforcer.enforce(request, signature: scorer.model.signature))
+            } catch let e as EnforcementError {
+                result = .failure(ScoringFailure(e))
+            } catch let e as RequestError {
+                result = .failure(ScoringFailure(EnforcementError(stage: .parse, e.message)))
+            } catch {
+                result = .failure(ScoringFailure(code: .badRequest, message: "\(error)"))
+            }
+            pending.append((lineNumber, result))
+            if pending.count >= batchLines { try flush() }
+        }
+        try flush()
+        try sink.close()
+        if failures > 0 {
+            Terminal.writeError("error: \(failures) of \(lineNumber) lines failed (see their error lines)")
+            throw ExitCode(1)
+        }
+    }
+
+    /// A one-record input gives a one-row prediction; the line carries that row.
+    static func unwrapSingleRow(_ value: JSONValue) -> JSONValue {
+        if case .array(let rows) = value, rows.count == 1 { return rows[0] }
+        return value
+    }
+
+    static func errorLine(_ line: Int, _ failure: ScoringFailure) -> JSONValue {
+        .object(JSONObject([("line", .int(Int64(line))), ("error_code", .string(failure.code.rawValue)), ("message", .string(failure.message))]))
+    }
+}

@@ -1,0 +1,166 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Logging
+import MLPackCore
+import MLPackServer
+import Synchronization
+
+/// `mlpack serve`: serve one model over MLflow's scoring protocol.
+public struct ServeCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve a model over MLflow's scoring protocol (/invocations) with dynamic batching.",
+        discussion: """
+            Routes: GET /ping, /health, /version; POST /invocations (application/json with \
+            dataframe_split, dataframe_records, instances or inputs, plus params; text/csv), as \
+            MLflow's `mlflow models serve`. mlpack adds POST /embed and POST /similarity \
+            (text-embeddings-inference bodies) and GET /metrics (Prometheus). SIGTERM or SIGINT \
+            stops accepting connections, answers the requests in flight, then exits 0.
+
+            Examples:
+              mlpack serve -m ./similarity-model
+              mlpack serve -m model.mlpack --host 0.0.0.0 --port 8080 --max-batch-size 64
+              MLPACK_API_KEY=secret mlpack serve -m ./similarity-model
+              curl -s localhost:5000/invocations -H 'Content-Type: application/json' \\
+                -d '{"inputs": {"sentence_1": ["I like apples"], "sentence_2": ["I like oranges"]}}'
+            """)
+
+    @Option(name: [.short, .customLong("model")], help: "Model directory or mlpack archive.")
+    public var model: String
+
+    @Option(help: "Interface to bind.")
+    public var host: String = "127.0.0.1"
+
+    @Option(name: [.short, .long], help: "TCP port (0 picks a free one).")
+    public var port: Int = 5000
+
+    @Option(name: [.short, .long], help: "Model calls (batches) running at once.")
+    public var workers: Int = 1
+
+    @Option(help: "Most rows encoded in one model call.")
+    public var maxBatchSize: Int = 32
+
+    @Option(help: "Longest a request waits for companions before its batch starts, in milliseconds.")
+    public var maxBatchDelayMs: Int = 5
+
+    @Option(help: "Most rows waiting for a batch; beyond it requests get 503 with Retry-After.")
+    public var maxQueueRows: Int = 4096
+
+    @Option(help: "Largest request body in bytes (413 beyond).")
+    public var maxBodyBytes: Int = 16 * 1024 * 1024
+
+    @Option(help: "Most rows in one request (413 beyond).")
+    public var maxRows: Int = 10_000
+
+    @Option(help: "Deepest JSON nesting accepted (400 beyond).")
+    public var maxJsonDepth: Int = 64
+
+    @Option(name: [.short, .long], help: "Seconds a request may take (MLflow's --timeout; 504 beyond).")
+    public var timeout: Double = 60
+
+    @Option(help: "Most open connections; more wait in the listen backlog.")
+    public var maxConnections: Int = 1024
+
+    @Option(
+        help: ArgumentHelp(
+            "Require 'Authorization: Bearer KEY' on every route but /ping, /health and /version.",
+            discussion: "The environment variable MLPACK_API_KEY sets it without showing it in the process list."))
+    public var apiKey: String?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    public var logLevel: String = "info"
+
+    public init() {}
+
+    public func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
+        for (name, value) in [
+            ("--workers", workers), ("--max-batch-size", maxBatchSize), ("--max-queue-rows", maxQueueRows),
+            ("--max-rows", maxRows), ("--max-json-depth", maxJsonDepth), ("--max-connections", maxConnections),
+            ("--max-body-bytes", maxBodyBytes),
+        ] where value < 1 {
+            throw ValidationError("\(name) must be at least 1.")
+        }
+        guard maxJsonDepth <= 1000 else { throw ValidationError("--max-json-depth must be at most 1000.") }
+        guard maxBatchDelayMs >= 0 else { throw ValidationError("--max-batch-delay-ms must not be negative.") }
+        guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds.") }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical.")
+        }
+        if let apiKey, apiKey.isEmpty { throw ValidationError("--api-key must not be empty.") }
+    }
+
+    /// The server settings these options describe (`environment` supplies MLPACK_API_KEY).
+    public func serverConfiguration(environment: [String: String] = [:]) -> ScoringServerConfiguration {
+        let key = apiKey ?? environment["MLPACK_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+        return ScoringServerConfiguration(
+            host: host, port: port, maxBodyBytes: maxBodyBytes, maxJSONDepth: maxJsonDepth,
+            maxRowsPerRequest: maxRows, requestTimeout: .milliseconds(Int64((timeout * 1000).rounded())),
+            apiKey: key,
+            batching: .init(
+                maxBatchSize: maxBatchSize, maxDelay: .milliseconds(maxBatchDelayMs), maxQueuedRows: maxQueueRows,
+                maxConcurrentBatches: workers),
+            maxConnections: maxConnections)
+    }
+
+    public func run() throws {
+        guard let loader = Self.modelLoader else {
+            throw CommandFailure(
+                "mlpack serve: this build has no model loader registered (ServeCommand.bootstrap(modelLoader:)); "
+                    + "serving needs the flavor registry.")
+        }
+        let configuration = serverConfiguration(environment: ProcessInfo.processInfo.environment)
+        var configuredLogger = Logger(label: "mlpack.serve") { StreamLogHandler.standardError(label: $0) }
+        configuredLogger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let logger = configuredLogger
+        let modelPath = model
+        let result = Self.blockingRun {
+            let clock = ContinuousClock()
+            let started = clock.now
+            let scoringModel = try await loader(modelPath, configuration, logger)
+            let loadTime = clock.now - started
+            let server = ScoringServer(model: scoringModel, configuration: configuration, logger: logger)
+            try await server.run { port in
+                logger.notice(
+                    "serving '\(scoringModel.name)' on http://\(configuration.host):\(port) (model loaded in \(loadTime))")
+            }
+        }
+        if case .failure(let error) = result {
+            if let failure = error as? CommandFailure { throw failure }
+            throw CommandFailure("mlpack serve: \(error)")
+        }
+    }
+
+    // MARK: Model loader
+
+    /// Builds the ``ScoringModel`` for a model path; registered once by the executable.
+    public typealias ModelLoader =
+        @Sendable (_ path: String, _ configuration: ScoringServerConfiguration, _ logger: Logger) async throws -> any ScoringModel
+
+    private static let loader = Mutex<ModelLoader?>(nil)
+
+    /// Registers how `serve` turns a model path into a ``ScoringModel`` (the flavor registry's
+    /// adapter). Call before `MLPackCommand.runMain`.
+    public static func bootstrap(modelLoader: @escaping ModelLoader) {
+        loader.withLock { $0 = modelLoader }
+    }
+
+    static var modelLoader: ModelLoader? { loader.withLock { $0 } }
+
+    /// Runs async work to completion from the synchronous command (the main thread waits).
+    static func blockingRun(_ work: @escaping @Sendable () async throws -> Void) -> Result<Void, any Error> {
+        let outcome = Mutex<Result<Void, any Error>>(.success(()))
+        let done = DispatchSemaphore(value: 0)
+        Task.detached {
+            do {
+                try await work()
+            } catch {
+                outcome.withLock { $0 = .failure(error) }
+            }
+            done.signal()
+        }
+        done.wait()
+        return outcome.withLock { $0 }
+    }
+}

@@ -1,0 +1,71 @@
+import Metrics
+import Prometheus
+import Synchronization
+
+/// The server's Prometheus registry and the request metrics it keeps.
+///
+/// Metrics are created through swift-metrics with an explicit factory over this server's own
+/// registry, so several servers (tests) never share series and no global bootstrap is needed.
+///
+/// Series: `mlpack_http_requests_total{route,status}`, `mlpack_http_request_duration_seconds{route}`
+/// (histogram), `mlpack_http_requests_in_flight`, and from each batcher `mlpack_batch_size{batcher}`
+/// (histogram), `mlpack_batch_queue_rows{batcher}`, `mlpack_batch_queue_full_total{batcher}`.
+final class ServerMetrics: Sendable {
+    let registry: PrometheusCollectorRegistry
+    let factory: PrometheusMetricsFactory
+    private let inFlight: Metrics.Meter
+    private let counters = Mutex<[String: Metrics.Counter]>([:])
+    private let timers = Mutex<[String: Metrics.Timer]>([:])
+
+    /// The routes that get their own label; any other path is counted as `other`.
+    static let knownRoutes: Set<String> = [
+        "/ping", "/health", "/version", "/invocations", "/embed", "/similarity", "/metrics",
+    ]
+
+    init() {
+        registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.durationHistogramBuckets["mlpack_http_request_duration_seconds"] = [
+            .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
+            .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
+            .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10), .seconds(30), .seconds(60),
+        ]
+        factory.valueHistogramBuckets["mlpack_batch_size"] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024]
+        self.factory = factory
+        inFlight = Metrics.Meter(label: "mlpack_http_requests_in_flight", factory: factory)
+    }
+
+    static func routeLabel(_ path: String) -> String {
+        knownRoutes.contains(path) ? path : "other"
+    }
+
+    func requestStarted() { inFlight.increment() }
+
+    func requestFinished(route: String, status: Int, duration: Duration) {
+        inFlight.decrement()
+        let counterKey = route + " " + String(status)
+        let counter = counters.withLock { counters in
+            if let existing = counters[counterKey] { return existing }
+            let created = Metrics.Counter(
+                label: "mlpack_http_requests_total", dimensions: [("route", route), ("status", String(status))],
+                factory: factory)
+            counters[counterKey] = created
+            return created
+        }
+        counter.increment()
+        let timer = timers.withLock { timers in
+            if let existing = timers[route] { return existing }
+            let created = Metrics.Timer(
+                label: "mlpack_http_request_duration_seconds", dimensions: [("route", route)], factory: factory)
+            timers[route] = created
+            return created
+        }
+        timer.recordNanoseconds(Int64(duration.components.seconds) * 1_000_000_000
+            + duration.components.attoseconds / 1_000_000_000)
+    }
+
+    /// The Prometheus text exposition of every series.
+    func render() -> [UInt8] {
+        registry.emitToBuffer()
+    }
+}

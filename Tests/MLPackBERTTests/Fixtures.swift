@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+
+/// Paths of the repository's fixtures and of the real model, found from this file's location.
+enum Fixtures {
+    static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let embeddings = root.appendingPathComponent("fixtures/embeddings")
+    static let tinyBERT = embeddings.appendingPathComponent("tiny-bert")
+    static let tinyModel = tinyBERT.appendingPathComponent("model")
+
+    /// The real all-MiniLM-L6-v2 directory: `$MLPACK_MINILM_DIR`, else scripts/fetch-model.sh's default.
+    static func realModel() throws -> URL {
+        let env = ProcessInfo.processInfo.environment
+        let path = env["MLPACK_MINILM_DIR"]
+            ?? (env["MLPACK_CACHE_DIR"] ?? ((env["XDG_CACHE_HOME"] ?? NSHomeDirectory() + "/.cache") + "/mlpack"))
+            + "/models/all-MiniLM-L6-v2"
+        let url = URL(fileURLWithPath: path)
+        guard FileManager.default.fileExists(atPath: url.appendingPathComponent("model.safetensors").path) else {
+            Issue.record("the real model is not at \(path): run scripts/fetch-model.sh (or set MLPACK_MINILM_DIR)")
+            throw CancellationError()
+        }
+        return url
+    }
+
+    /// A temporary directory removed by the caller.
+    static func temporaryDirectory() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mlpack-bert-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    /// Copies a model directory (recursively) to a fresh temporary directory.
+    static func copyOfModel(_ source: URL) throws -> URL {
+        let dir = try temporaryDirectory().appendingPathComponent("model")
+        try FileManager.default.copyItem(at: source, to: dir)
+        return dir
+    }
+
+    /// Lines of a JSONL file, split on "\n" only.
+    static func jsonLines<T: Decodable>(_ url: URL, as: T.Type) throws -> [T] {
+        let data = try Data(contentsOf: url)
+        return try data.split(separator: UInt8(ascii: "\n")).map { try JSONDecoder().decode(T.self, from: Data($0)) }
+    }
+}

@@ -1,0 +1,133 @@
+import Metrics
+import Synchronization
+import Testing
+
+@testable import MLPackServer
+
+@Suite struct DynamicBatcherTests {
+    /// Records batch sizes; doubles each input.
+    final class Recorder: Sendable {
+        let batches = Mutex<[[Int]]>([])
+        let delay: Duration
+
+        init(delay: Duration = .zero) { self.delay = delay }
+
+        func run(_ inputs: [Int]) async throws -> [Int] {
+            batches.withLock { $0.append(inputs) }
+            if delay > .zero { try await Task.sleep(for: delay) }
+            return inputs.map { $0 * 2 }
+        }
+
+        var sizes: [Int] { batches.withLock { $0.map(\.count) } }
+    }
+
+    @Test func concurrentRequestsShareBatchesAndGetTheirOwnRowsBackInOrder() async throws {
+        let recorder = Recorder(delay: .milliseconds(20))
+        let batcher = DynamicBatcher<Int, Int>(
+            name: "t", configuration: .init(maxBatchSize: 8, maxDelay: .milliseconds(30), maxQueuedRows: 1000)
+        ) { try await recorder.run($0) }
+        let results = try await withThrowingTaskGroup(of: (Int, [Int]).self) { group in
+            for request in 0..<20 {
+                group.addTask {
+                    let rows = Array((request * 100)..<(request * 100 + 1 + request % 5))
+                    return (request, try await batcher.submit(rows))
+                }
+            }
+            var all: [Int: [Int]] = [:]
+            for try await (request, output) in group { all[request] = output }
+            return all
+        }
+        for request in 0..<20 {
+            let rows = Array((request * 100)..<(request * 100 + 1 + request % 5))
+            #expect(results[request] == rows.map { $0 * 2 })
+        }
+        let sizes = recorder.sizes
+        #expect(sizes.allSatisfy { $0 <= 8 })
+        let expectedRows: Int = (0..<20).map { 1 + $0 % 5 }.reduce(0, +)
+        let totalRows: Int = sizes.reduce(0, +)
+        #expect(totalRows == expectedRows)
+        #expect(sizes.count < 20, "concurrent requests were batched together: \(sizes)")
+    }
+
+    @Test func aRequestLargerThanABatchIsSplitAndReassembled() async throws {
+        let recorder = Recorder()
+        let batcher = DynamicBatcher<Int, Int>(
+            name: "t", configuration: .init(maxBatchSize: 4, maxDelay: .zero)
+        ) { try await recorder.run($0) }
+        let output = try await batcher.submit(Array(0..<10))
+        #expect(output == (0..<10).map { $0 * 2 })
+        #expect(recorder.sizes == [4, 4, 2])
+    }
+
+    @Test func aLoneRequestWaitsAtMostTheDelay() async throws {
+        let recorder = Recorder()
+        let batcher = DynamicBatcher<Int, Int>(
+            name: "t", configuration: .init(maxBatchSize: 64, maxDelay: .milliseconds(40))
+        ) { try await recorder.run($0) }
+        let clock = ContinuousClock()
+        let started = clock.now
+        let output = try await batcher.submit([1, 2, 3])
+        let elapsed = clock.now - started
+        #expect(output == [2, 4, 6])
+        #expect(elapsed >= .milliseconds(35))
+        #expect(elapsed < .seconds(2))
+    }
+
+    @Test func aFullQueueRefusesWithRetryAfter() async throws {
+        let recorder = Recorder(delay: .milliseconds(300))
+        let batcher = DynamicBatcher<Int, Int>(
+            name: "t",
+            configuration: .init(maxBatchSize: 2, maxDelay: .zero, maxQueuedRows: 4, retryAfterSeconds: 3)
+        ) { try await recorder.run($0) }
+        // The first batch (2 rows) runs; 4 more rows fill the queue.
+        let running = Task { try await batcher.submit([1, 2]) }
+        try await Task.sleep(for: .milliseconds(50))
+        let queued = Task { try await batcher.submit([3, 4, 5, 6]) }
+        try await Task.sleep(for: .milliseconds(50))
+        await #expect(throws: ScoringError.overloaded(retryAfterSeconds: 3)) {
+            try await batcher.submit([7])
+        }
+        #expect(try await running.value == [2, 4])
+        #expect(try await queued.value == [6, 8, 10, 12])
+        // Once drained, it accepts again.
+        #expect(try await batcher.submit([7]) == [14])
+    }
+
+    @Test func errorsReachEveryRequestOfTheFailedBatch() async throws {
+        struct Boom: Error {}
+        let batcher = DynamicBatcher<Int, Int>(
+            name: "t", configuration: .init(maxBatchSize: 8, maxDelay: .milliseconds(20))
+        ) { _ in throw Boom() }
+        let first = Task { try await batcher.submit([1]) }
+        let second = Task { try await batcher.submit([2]) }
+        await #expect(throws: Boom.self) { try await first.value }
+        await #expect(throws: Boom.self) { try await second.value }
+    }
+
+    @Test func wrongOutputCountsAreReportedNotMisrouted() async throws {
+        let batcher = DynamicBatcher<Int, Int>(
+            name: "t", configuration: .init(maxBatchSize: 8, maxDelay: .zero)
+        ) { inputs in Array(inputs.dropLast()) }
+        await #expect(throws: DynamicBatcher<Int, Int>.OutputCountMismatch.self) {
+            try await batcher.submit([1, 2, 3])
+        }
+    }
+
+    @Test func cancelledRequestsLeaveTheQueue() async throws {
+        let recorder = Recorder(delay: .milliseconds(200))
+        let batcher = DynamicBatcher<Int, Int>(
+            name: "t", configuration: .init(maxBatchSize: 1, maxDelay: .zero, maxQueuedRows: 10)
+        ) { try await recorder.run($0) }
+        let running = Task { try await batcher.submit([1]) }
+        try await Task.sleep(for: .milliseconds(30))
+        let waiting = Task { try await batcher.submit([2]) }
+        try await Task.sleep(for: .milliseconds(30))
+        #expect(await batcher.queuedRowCount == 1)
+        waiting.cancel()
+        await #expect(throws: CancellationError.self) { try await waiting.value }
+        #expect(await batcher.queuedRowCount == 0)
+        #expect(try await running.value == [2])
+        try await Task.sleep(for: .milliseconds(250))
+        #expect(recorder.sizes == [1], "the cancelled row never reached the model")
+    }
+}
