@@ -13,19 +13,23 @@ public protocol ArchiveProgress: Sendable {
     func finish()
 }
 
-/// A one-line progress bar on stderr, shown only when stderr is a terminal and the work is large
-/// (at least `threshold` bytes); otherwise silent.
+/// A one-line progress bar, by default on stderr, shown only when that is a terminal and the work is
+/// large (at least `threshold` bytes); otherwise silent. Redrawn only when the percentage changes;
+/// ``finish()`` clears the line.
 public final class TerminalProgressBar: ArchiveProgress, @unchecked Sendable {
     private let lock = NSLock()
     private let enabled: Bool
     private let threshold: UInt64
+    private let fileDescriptor: Int32
     private var lastShown: (phase: String, percent: Int)?
     private var drawn = false
 
-    /// A bar drawn on stderr if it is a terminal; work under `threshold` bytes is never shown.
-    public init(threshold: UInt64 = 16 << 20, forceEnabled: Bool? = nil) {
+    /// A bar drawn on `fileDescriptor` if it is a terminal (or if `forceEnabled` says so); work under
+    /// `threshold` bytes is never shown.
+    public init(threshold: UInt64 = 16 << 20, fileDescriptor: Int32 = STDERR_FILENO, forceEnabled: Bool? = nil) {
         self.threshold = threshold
-        enabled = forceEnabled ?? (isatty(STDERR_FILENO) == 1)
+        self.fileDescriptor = fileDescriptor
+        enabled = forceEnabled ?? (isatty(fileDescriptor) == 1)
     }
 
     public func update(phase: String, completed: UInt64, total: UInt64) {
@@ -57,7 +61,7 @@ public final class TerminalProgressBar: ArchiveProgress, @unchecked Sendable {
         copy.withUTF8 { bytes in
             var offset = 0
             while offset < bytes.count {
-                let n = write(STDERR_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
+                let n = write(fileDescriptor, bytes.baseAddress! + offset, bytes.count - offset)
                 if n <= 0 { if n < 0 && errno == EINTR { continue } else { return } }
                 offset += n
             }

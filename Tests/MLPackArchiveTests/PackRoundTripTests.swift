@@ -20,7 +20,8 @@ import Testing
             #expect(report.manifest.mlpackVersion == MLPack.version)
             #expect(report.manifest.flavors == (try MLModel.load(from: model).flavors.map(\.name)))
             #expect(!report.manifest.flavors.isEmpty, "\(name)")
-            #expect(ArchiveVerifier.verify(archive: archive).isEmpty, "\(name)")
+            #expect(ArchiveVerifier.problems(archive: archive).isEmpty, "\(name)")
+            #expect(ArchiveVerifier.verify(archive: archive).isValid, "\(name)")
 
             let target = scratch.path("out/\(name)")
             let unpacked = try ArchiveUnpacker.unpack(archive: archive, to: target)
@@ -65,6 +66,24 @@ import Testing
             #expect(record.dosTime == 0 && record.dosDate == 0x21, "\(record.name)")
             #expect(record.extraLength == 0 && record.commentLength == 0, "\(record.name)")
         }
+    }
+
+    /// The manifest's keys are exactly the schema's (schemas/mlpack-manifest.schema.json), all required,
+    /// and its constants match.
+    @Test func manifestMatchesTheSchemaKeys() throws {
+        let schemaData = try Data(contentsOf: TestPaths.repoRoot.appendingPathComponent("schemas/mlpack-manifest.schema.json"))
+        let schema = try #require(try JSONSerialization.jsonObject(with: schemaData) as? [String: Any])
+        let manifest = ArchiveManifest(flavors: ["python_function"], generatedFiles: [], files: [.init(path: "MLmodel", size: 3, sha256: String(repeating: "0", count: 64))])
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(try manifest.encoded())) as? [String: Any])
+        let properties = try #require(schema["properties"] as? [String: Any])
+        #expect(Set(document.keys) == Set(properties.keys))
+        #expect(Set(document.keys) == Set(try #require(schema["required"] as? [String])))
+        let fileSchema = try #require(((properties["files"] as? [String: Any])?["items"]) as? [String: Any])
+        let file = try #require((document["files"] as? [[String: Any]])?.first)
+        #expect(Set(file.keys) == Set(try #require(fileSchema["required"] as? [String])))
+        #expect(Set(file.keys) == Set(try #require((fileSchema["properties"] as? [String: Any])?.keys)))
+        #expect((properties["format"] as? [String: Any])?["const"] as? String == document["format"] as? String)
+        #expect((properties["format_version"] as? [String: Any])?["const"] as? Int == document["format_version"] as? Int)
     }
 
     @Test func twoPacksAreByteIdenticalEvenAfterTouchingFiles() throws {

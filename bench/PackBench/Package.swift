@@ -9,7 +9,9 @@ let package = Package(
     targets: [
         .executableTarget(
             name: "pack-bench",
-            dependencies: [.product(name: "MLPackArchive", package: "mlpack")],
+            dependencies: [
+                .product(name: "MLPackArchive", package: "mlpack"), .product(name: "MLPackCore", package: "mlpack"),
+            ],
             path: "Sources"),
     ]
 )

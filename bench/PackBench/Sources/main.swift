@@ -1,5 +1,6 @@
 import Foundation
 import MLPackArchive
+import MLPackCore
 
 // pack-bench pack MODEL_DIR OUT.zip | unpack ARCHIVE.zip OUT_DIR | verify ARCHIVE.zip
 let arguments = CommandLine.arguments
@@ -23,7 +24,7 @@ do {
     case "verify" where arguments.count == 3:
         let findings = ArchiveVerifier.verify(archive: URL(fileURLWithPath: arguments[2]))
         findings.forEach { print($0) }
-        if findings.contains(where: { $0.severity == .error }) { exit(1) }
+        if !findings.isValid { exit(1) }
     default:
         fail("usage: pack-bench pack DIR OUT.zip | unpack ZIP DIR | verify ZIP")
     }
