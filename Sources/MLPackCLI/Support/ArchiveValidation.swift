@@ -12,9 +12,7 @@ enum ArchiveValidation {
             return [ValidationFinding(.error, path, "no such file or directory")]
         }
         if isDirectory.boolValue { return ModelValidator().validate(directory: url) }
-        var findings = ArchiveVerifier.verify(archive: url).map { f in
-            ValidationFinding(ValidationFinding.Severity(rawValue: f.severity.rawValue) ?? .error, f.location, f.message)
-        }
+        var findings = ArchiveVerifier.verify(archive: url)
         guard findings.isValid else { return findings }
         let temp = FileManager.default.temporaryDirectory.appendingPathComponent("mlpack-validate-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: temp) }
