@@ -65,11 +65,11 @@ import Testing
         #expect(help.contains("MLPACK_API_KEY"))
     }
 
-    @Test func withoutAModelLoaderServeFailsWithExitCode1() {
-        // Nothing registers a loader in this test process (the flavor registry's adapter does
-        // that in the executable).
-        #expect(ServeCommand.modelLoader == nil)
-        #expect(MLPackCommand.runMain(["serve", "-m", "some-model", "--port", "0"]) == 1)
+    @Test func servingAMissingModelFailsWithExitCode1() throws {
+        // runMain registers the flavor registry's loader; a path that is no model is a bad-model error.
+        let r = try CLIRunner.run(["serve", "-m", "/no/such/model", "--port", "0"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("/no/such/model"), "\(r.stderr)")
     }
 
     /// On the main actor, as in the executable: the waiting thread is not one of the pool's.

@@ -64,7 +64,7 @@ struct SentenceTransformersFlavorTests {
         // Same flavor blocks with the same keys, the same python_function values, the same signature.
         #expect(saved.flavors.map(\.name) == reference.flavors.map(\.name))
         for (a, b) in zip(saved.flavors, reference.flavors) {
-            #expect(a.config.keys == b.config.keys, "\(a.name)")
+            #expect(Set(a.config.keys.compactMap(\.stringValue)) == Set(b.config.keys.compactMap(\.stringValue)), "\(a.name)")
         }
         let pyfunc = try #require(saved.flavor(named: "python_function"))
         #expect(pyfunc.string("loader_module") == "mlflow.sentence_transformers")
