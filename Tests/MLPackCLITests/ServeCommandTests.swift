@@ -65,11 +65,10 @@ import Testing
         #expect(help.contains("MLPACK_API_KEY"))
     }
 
-    @Test func withoutAModelLoaderServeFailsWithExitCode1() {
-        // Nothing registers a loader in this test process (the flavor registry's adapter does
-        // that in the executable).
+    @Test func aModelThatCannotBeLoadedFailsWithExitCode1() {
+        // No loader is registered in this test process: serve uses the flavor registry's.
         #expect(ServeCommand.modelLoader == nil)
-        #expect(MLPackCommand.runMain(["serve", "-m", "some-model", "--port", "0"]) == 1)
+        #expect(MLPackCommand.runMain(["serve", "-m", "/nonexistent/model-dir", "--port", "0"]) == 1)
     }
 
     /// On the main actor, as in the executable: the waiting thread is not one of the pool's.
