@@ -90,6 +90,7 @@ let package = Package(
                 "MLPackCore", "MLPackArchive", "MLPackServer", "SentenceTransformersFlavor", "SimilarityFlavor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]),
         .executableTarget(name: "mlpack", dependencies: ["MLPackCLI"]),
 

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import MLPackCore
 import MLPackServer
+import Prometheus
 import Synchronization
 
 /// `mlpack serve`: serve one model over MLflow's scoring protocol.
@@ -68,6 +69,9 @@ public struct ServeCommand: ParsableCommand {
             discussion: "The environment variable MLPACK_API_KEY sets it without showing it in the process list."))
     public var apiKey: String?
 
+    @Option(help: "Threads one model call may use (the encoder's matrix products).")
+    public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     public var logLevel: String = "info"
 
@@ -78,7 +82,7 @@ public struct ServeCommand: ParsableCommand {
         for (name, value) in [
             ("--workers", workers), ("--max-batch-size", maxBatchSize), ("--max-queue-rows", maxQueueRows),
             ("--max-rows", maxRows), ("--max-json-depth", maxJsonDepth), ("--max-connections", maxConnections),
-            ("--max-body-bytes", maxBodyBytes),
+            ("--max-body-bytes", maxBodyBytes), ("--threads", threads),
         ] where value < 1 {
             throw ValidationError("\(name) must be at least 1.")
         }
@@ -105,11 +109,7 @@ public struct ServeCommand: ParsableCommand {
     }
 
     public func run() throws {
-        guard let loader = Self.modelLoader else {
-            throw CommandFailure(
-                "mlpack serve: this build has no model loader registered (ServeCommand.bootstrap(modelLoader:)); "
-                    + "serving needs the flavor registry.")
-        }
+        let loader = Self.modelLoader ?? Self.registryLoader(threads: threads)
         let configuration = serverConfiguration(environment: ProcessInfo.processInfo.environment)
         var configuredLogger = Logger(label: "mlpack.serve") { StreamLogHandler.standardError(label: $0) }
         configuredLogger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
@@ -118,9 +118,11 @@ public struct ServeCommand: ParsableCommand {
         let result = Self.blockingRun {
             let clock = ContinuousClock()
             let started = clock.now
-            let scoringModel = try await loader(modelPath, configuration, logger)
+            let registry = PrometheusCollectorRegistry()
+            let scoringModel = try await loader(modelPath, configuration, registry, logger)
             let loadTime = clock.now - started
-            let server = ScoringServer(model: scoringModel, configuration: configuration, logger: logger)
+            let server = ScoringServer(
+                model: scoringModel, configuration: configuration, logger: logger, registry: registry)
             try await server.run { port in
                 logger.notice(
                     "serving '\(scoringModel.name)' on http://\(configuration.host):\(port) (model loaded in \(loadTime))")
@@ -134,9 +136,26 @@ public struct ServeCommand: ParsableCommand {
 
     // MARK: Model loader
 
-    /// Builds the ``ScoringModel`` for a model path; registered once by the executable.
+    /// Builds the ``ScoringModel`` for a model path. The default loads it through the flavor
+    /// registry (``registryLoader(threads:)``); tests and embedders may register another.
     public typealias ModelLoader =
-        @Sendable (_ path: String, _ configuration: ScoringServerConfiguration, _ logger: Logger) async throws -> any ScoringModel
+        @Sendable (
+            _ path: String, _ configuration: ScoringServerConfiguration, _ registry: PrometheusCollectorRegistry,
+            _ logger: Logger
+        ) async throws -> any ScoringModel
+
+    /// Loads the model with the registered flavors and serves it through ``LoadedScoringModel``
+    /// (MLPackCore's parse → enforce → predict), batching concurrent requests when the model
+    /// predicts batches.
+    static func registryLoader(threads: Int) -> ModelLoader {
+        { path, configuration, registry, logger in
+            let (_, _, loaded, flavor) = try ModelPath.load(path, threads: threads)
+            logger.info("loaded \(path) with flavor \(flavor.name)")
+            return LoadedScoringModel.make(
+                name: flavor.name, model: loaded, configuration: configuration,
+                metricsFactory: ScoringServer.metricsFactory(for: registry))
+        }
+    }
 
     private static let loader = Mutex<ModelLoader?>(nil)
 

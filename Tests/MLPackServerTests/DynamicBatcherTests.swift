@@ -69,8 +69,9 @@ import Testing
         let output = try await batcher.submit([1, 2, 3])
         let elapsed = clock.now - started
         #expect(output == [2, 4, 6])
+        // It waited for companions (no upper bound: a loaded test machine may delay the wake-up).
         #expect(elapsed >= .milliseconds(35))
-        #expect(elapsed < .seconds(2))
+        #expect(recorder.sizes == [3])
     }
 
     @Test func aFullQueueRefusesWithRetryAfter() async throws {

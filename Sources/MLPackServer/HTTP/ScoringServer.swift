@@ -2,7 +2,9 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import MLPackCore
+import Metrics
 import NIOCore
+import Prometheus
 
 /// `mlpack serve`: one model behind MLflow's scoring protocol.
 ///
@@ -16,11 +18,22 @@ public struct ScoringServer: Sendable {
     public let logger: Logger
     let metrics: ServerMetrics
 
-    public init(model: any ScoringModel, configuration: ScoringServerConfiguration, logger: Logger) {
+    /// - Parameter registry: the Prometheus registry `/metrics` renders; pass the one the
+    ///   model's own batchers report to (see ``metricsFactory(for:)``).
+    public init(
+        model: any ScoringModel, configuration: ScoringServerConfiguration, logger: Logger,
+        registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
+    ) {
         self.model = model
         self.configuration = configuration
         self.logger = logger
-        metrics = ServerMetrics()
+        metrics = ServerMetrics(registry: registry)
+    }
+
+    /// The swift-metrics factory the server uses over `registry` (its histogram buckets), for
+    /// metrics a model records itself, e.g. a ``DynamicBatcher`` inside ``LoadedScoringModel``.
+    public static func metricsFactory(for registry: PrometheusCollectorRegistry) -> any MetricsFactory {
+        ServerMetrics.factory(for: registry)
     }
 
     /// The responder alone (for embedding the routes in another Hummingbird application).

@@ -22,8 +22,14 @@ final class ServerMetrics: Sendable {
         "/ping", "/health", "/version", "/invocations", "/embed", "/similarity", "/metrics",
     ]
 
-    init() {
-        registry = PrometheusCollectorRegistry()
+    init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        factory = Self.factory(for: registry)
+        inFlight = Metrics.Meter(label: "mlpack_http_requests_in_flight", factory: factory)
+    }
+
+    /// A swift-metrics factory over `registry` with the server's histogram buckets.
+    static func factory(for registry: PrometheusCollectorRegistry) -> PrometheusMetricsFactory {
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.durationHistogramBuckets["mlpack_http_request_duration_seconds"] = [
             .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
@@ -31,8 +37,7 @@ final class ServerMetrics: Sendable {
             .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10), .seconds(30), .seconds(60),
         ]
         factory.valueHistogramBuckets["mlpack_batch_size"] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024]
-        self.factory = factory
-        inFlight = Metrics.Meter(label: "mlpack_http_requests_in_flight", factory: factory)
+        return factory
     }
 
     static func routeLabel(_ path: String) -> String {

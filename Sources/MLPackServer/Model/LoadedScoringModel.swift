@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MLPackCore
+import Metrics
 
 /// The server's view of a model loaded through the flavor registry: `/invocations` runs core's
 /// ``ModelScorer`` (parse, enforce, predict), and concurrent requests are predicted together
@@ -11,14 +12,23 @@ public class LoadedScoringModel: ScoringModel, @unchecked Sendable {
     let scorer: ModelScorer
     private let batcher: DynamicBatcher<EnforcedInput, Result<PredictionOutput, ScoringFailure>>?
 
-    /// Wraps `model`; `configuration` sizes the batching of `/invocations` requests
-    /// (one queued item per request).
-    public init(name: String, model: any LoadedModel, configuration: ScoringServerConfiguration) {
+    /// Wraps `model`; `configuration` sizes the batching of `/invocations` requests (one queued
+    /// item per request) and the parser's limits; `metricsFactory` receives the batcher's metrics.
+    public init(
+        name: String, model: any LoadedModel, configuration: ScoringServerConfiguration,
+        metricsFactory: any MetricsFactory = MetricsSystem.factory
+    ) {
         self.name = name
         self.model = model
-        self.scorer = ModelScorer(model: model, parser: RequestParser(maxBodyBytes: configuration.maxBodyBytes))
+        self.scorer = ModelScorer(
+            model: model,
+            parser: RequestParser(
+                maxBodyBytes: configuration.maxBodyBytes,
+                jsonOptions: .init(maxDepth: configuration.maxJSONDepth, maxInputBytes: configuration.maxBodyBytes)))
         if let batching = model as? any BatchPredictingModel {
-            batcher = DynamicBatcher(name: "invocations", configuration: configuration.batcherConfiguration()) { items in
+            batcher = DynamicBatcher(
+                name: "invocations", configuration: configuration.batcherConfiguration(), metricsFactory: metricsFactory
+            ) { items in
                 Self.predictTogether(batching, items)
             }
         } else {
@@ -27,14 +37,17 @@ public class LoadedScoringModel: ScoringModel, @unchecked Sendable {
     }
 
     /// The right wrapper for `model`: with `/embed` or `/similarity` when the model can do them.
-    public static func make(name: String, model: any LoadedModel, configuration: ScoringServerConfiguration) -> LoadedScoringModel {
+    public static func make(
+        name: String, model: any LoadedModel, configuration: ScoringServerConfiguration,
+        metricsFactory: any MetricsFactory = MetricsSystem.factory
+    ) -> LoadedScoringModel {
         if model is any SentencePairScoringModel {
-            return SimilarityScoringModel(name: name, model: model, configuration: configuration)
+            return SimilarityScoringModel(name: name, model: model, configuration: configuration, metricsFactory: metricsFactory)
         }
         if model is any SentenceEmbeddingModel {
-            return EmbeddingScoringModel(name: name, model: model, configuration: configuration)
+            return EmbeddingScoringModel(name: name, model: model, configuration: configuration, metricsFactory: metricsFactory)
         }
-        return LoadedScoringModel(name: name, model: model, configuration: configuration)
+        return LoadedScoringModel(name: name, model: model, configuration: configuration, metricsFactory: metricsFactory)
     }
 
     public func invoke(_ request: InvocationRequest) async throws -> InvocationResponse {
@@ -78,16 +91,12 @@ public class LoadedScoringModel: ScoringModel, @unchecked Sendable {
         return results.map { $0 ?? .failure(ScoringFailure(code: .internalError, message: "no result", httpStatus: 500)) }
     }
 
-    static func scoringError(_ failure: ScoringFailure) -> ScoringError {
-        ScoringError(
-            errorCode: failure.code.rawValue, message: failure.message, sqlstate: failure.sqlState,
-            errorClass: failure.errorClass, status: failure.httpStatus)
-    }
+    static func scoringError(_ failure: ScoringFailure) -> ScoringError { ScoringError(failure) }
 
     static func scoringError(_ error: any Error) -> ScoringError {
-        if let failure = error as? ScoringFailure { return scoringError(failure) }
+        if let failure = error as? ScoringFailure { return ScoringError(failure) }
         if let e = error as? ScoringError { return e }
-        return scoringError(ScoringFailure(predictionError: error))
+        return ScoringError(ScoringFailure(predictionError: error))
     }
 }
 
@@ -107,10 +116,11 @@ final class SimilarityScoringModel: LoadedScoringModel, SimilarityScoring, @unch
     }
 }
 
-extension FlavorRegistry {
-    /// Loads the model in `directory` for serving.
-    public func loadForServing(directory: URL, threads: Int, configuration: ScoringServerConfiguration) throws -> LoadedScoringModel {
-        let model = try load(directory: directory, options: LoadOptions(threads: threads))
-        return LoadedScoringModel.make(name: directory.lastPathComponent, model: model, configuration: configuration)
+extension ScoringError {
+    /// MLPackCore's scoring failure as the server's error (same code, message, sqlstate, class, status).
+    public init(_ failure: ScoringFailure) {
+        self.init(
+            errorCode: failure.code.rawValue, message: failure.message, sqlstate: failure.sqlState,
+            errorClass: failure.errorClass, status: failure.httpStatus)
     }
 }
