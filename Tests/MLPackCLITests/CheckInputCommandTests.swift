@@ -19,21 +19,15 @@ import MLPackCore
         return url.path
     }
 
-    /// Runs the command with stdout/stderr captured.
+    /// Runs `mlpack check-input` in a child process (capturing this process's stdout would race
+    /// with the tests running beside it).
     static func run(_ args: [String]) -> (code: Int32, out: String, err: String) {
-        let out = Pipe(), err = Pipe()
-        let savedOut = dup(STDOUT_FILENO), savedErr = dup(STDERR_FILENO)
-        dup2(out.fileHandleForWriting.fileDescriptor, STDOUT_FILENO)
-        dup2(err.fileHandleForWriting.fileDescriptor, STDERR_FILENO)
-        let code = MLPackCommand.runMain(["check-input"] + args)
-        dup2(savedOut, STDOUT_FILENO)
-        dup2(savedErr, STDERR_FILENO)
-        close(savedOut)
-        close(savedErr)
-        out.fileHandleForWriting.closeFile()
-        err.fileHandleForWriting.closeFile()
-        return (code, String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self),
-                String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+        do {
+            let r = try CLIRunner.run(["check-input"] + args)
+            return (r.status, r.stdout, r.stderr)
+        } catch {
+            return (-1, "", "\(error)")
+        }
     }
 
     static func printedJSON(_ out: String) throws -> JSONValue {
