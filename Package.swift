@@ -66,6 +66,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "mlpack", dependencies: ["MLPackCLI"]),
+        // Benchmark driver used by bench/run.sh (not shipped as a product).
+        .executableTarget(name: "mlpack-bench", dependencies: ["MLPackBERT", "MLPackBLAS"]),
 
         // Tests mirror Sources/ and Plugins/.
         .testTarget(name: "MLPackYAMLTests", dependencies: ["MLPackYAML"]),
