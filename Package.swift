@@ -93,6 +93,8 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]),
         .executableTarget(name: "mlpack", dependencies: ["MLPackCLI"]),
+        // Benchmark driver used by bench/run.sh (not shipped as a product).
+        .executableTarget(name: "mlpack-bench", dependencies: ["MLPackBERT", "MLPackBLAS"]),
 
         // Tests mirror Sources/ and Plugins/.
         .target(name: "MLPackTestSupport", path: "Tests/MLPackTestSupport"),

@@ -1,6 +1,9 @@
 import MLPackBLAS
 
 extension BERTModel {
+    /// Sequences up to this many tokens use the BLAS-free attention kernel.
+    static let shortAttentionLimit = 48
+
     /// Runs the encoder on sequences packed back to back (`ids` holds `lengths.reduce(0, +)`
     /// tokens, no padding). Linear layers see all tokens at once (M = total tokens); attention runs
     /// per sequence. Returns the last hidden state `[tokens, hidden]` in `workspace.x`.
@@ -45,6 +48,13 @@ extension BERTModel {
             var offset = 0
             for n in lengths {
                 let base = qkv + offset * 3 * d
+                if n <= Self.shortAttentionLimit {
+                    Kernels.shortAttention(
+                        qkv: base, n: n, hidden: d, heads: c.numHeads, scale: scale,
+                        context: ctx + offset * d, scores: scores)
+                    offset += n
+                    continue
+                }
                 for h in 0..<c.numHeads {
                     let s = scores + h * n * n
                     BLAS.sgemm(

@@ -191,24 +191,38 @@ public final class SentenceTransformer: @unchecked Sendable {
         return EmbeddingMatrix(rows: texts.count, dimension: dim, values: out)
     }
 
-    /// Whether a batch is split across threads (automatic mode): each part needs enough tokens
-    /// for single-threaded GEMMs to beat OpenBLAS's own threading.
-    func shouldSplit(_ lengths: [Int]) -> Bool {
-        guard threadCount > 1, lengths.count >= 2 else { return false }
+    /// How one batch uses the threads.
+    enum Plan: Equatable {
+        /// Divide the sentences among this many threads, each with single-threaded OpenBLAS.
+        case split(Int)
+        /// Run once with OpenBLAS on this many threads.
+        case blas(Int)
+    }
+
+    /// Automatic mode, from measurements on 2 cores: OpenBLAS threading loses on the small
+    /// matrices of a few tokens (its threads cost more than they save), so short inputs run on one
+    /// thread; batches of enough tokens are split by sentence (attention, GELU and LayerNorm then
+    /// run in parallel too); one long sentence uses OpenBLAS's threads.
+    func plan(_ lengths: [Int]) -> Plan {
+        let tokens = lengths.reduce(0, +)
+        let parts = min(threadCount, lengths.count)
         switch threading {
-        case .blas: return false
-        case .splitBatch: return true
-        case .automatic: return lengths.reduce(0, +) >= 48 * threadCount
+        case .blas: return .blas(threadCount)
+        case .splitBatch: return parts > 1 ? .split(parts) : .blas(threadCount)
+        case .automatic:
+            if threadCount == 1 || tokens < 32 { return .blas(1) }
+            if parts > 1 && tokens >= 24 * parts { return .split(parts) }
+            return .blas(tokens >= 96 ? threadCount : 1)
         }
     }
 
     private func runBatch(_ batch: [TokenizedText], into out: UnsafeMutablePointer<Float>, workspaces: [Workspace]) {
         let lengths = batch.map(\.count)
-        if shouldSplit(lengths) {
+        switch plan(lengths) {
+        case .split(let parts):
             BLAS.threadCount = 1
             // Contiguous groups with about equal token counts.
             let total = lengths.reduce(0, +)
-            let parts = min(threadCount, batch.count)
             var bounds = [0]
             var acc = 0
             for (i, n) in lengths.enumerated() {
@@ -226,8 +240,8 @@ public final class SentenceTransformer: @unchecked Sendable {
                 self.runGroup(batch[cuts[g]..<cuts[g + 1]], into: dest + cuts[g] * self.dimension,
                               workspace: workspaces[g])
             }
-        } else {
-            BLAS.threadCount = threadCount
+        case .blas(let threads):
+            BLAS.threadCount = threads
             runGroup(batch[...], into: out, workspace: workspaces[0])
         }
     }

@@ -1,0 +1,51 @@
+extension Kernels {
+    /// Attention of one short sequence, all heads, without BLAS calls (for few tokens the call
+    /// overhead of 2·heads tiny GEMMs dominates). `qkv` holds the sequence's rows `[n, 3d]`
+    /// (Q | K | V); the context rows `[n, d]` go to `context` (leading dimension `d`).
+    /// `scores` needs `n` floats.
+    static func shortAttention(
+        qkv: UnsafePointer<Float>, n: Int, hidden d: Int, heads: Int, scale: Float,
+        context: UnsafeMutablePointer<Float>, scores: UnsafeMutablePointer<Float>
+    ) {
+        let dh = d / heads
+        let vdh = dh - dh % width
+        let stride = 3 * d
+        for h in 0..<heads {
+            for i in 0..<n {
+                let q = qkv + i * stride + h * dh
+                for j in 0..<n {
+                    let k = qkv + j * stride + d + h * dh
+                    var acc = V()
+                    var c = 0
+                    while c < vdh {
+                        acc += load(q, c) * load(k, c)
+                        c += width
+                    }
+                    var s = acc.sum()
+                    while c < dh {
+                        s += q[c] * k[c]
+                        c += 1
+                    }
+                    scores[j] = s * scale
+                }
+                softmax(scores, rows: 1, n: n, ld: n)
+                let out = context + i * d + h * dh
+                var c = 0
+                while c < vdh {
+                    var acc = V()
+                    for j in 0..<n {
+                        acc += V(repeating: scores[j]) * load(qkv + j * stride + 2 * d + h * dh, c)
+                    }
+                    store(acc, out, c)
+                    c += width
+                }
+                while c < dh {
+                    var s: Float = 0
+                    for j in 0..<n { s += scores[j] * qkv[j * stride + 2 * d + h * dh + c] }
+                    out[c] = s
+                    c += 1
+                }
+            }
+        }
+    }
+}
