@@ -67,7 +67,7 @@ struct SentenceTransformersModel: BatchPredictingModel, SentenceEmbeddingModel {
         // One encoder call for all requests' sentences; each request gets its rows back.
         let options = try EncodeOptions(params)
         if task == SentenceTransformersFlavor.embeddingsTask { return inputs.map { i in Result { try predict(i, params: params) } } }
-        var lists: [Result<[String], any Error>] = inputs.map { i in Result { try EmbeddingInput.sentences(i) } }
+        let lists: [Result<[String], any Error>] = inputs.map { i in Result { try EmbeddingInput.sentences(i) } }
         let all = lists.flatMap { (try? $0.get()) ?? [] }
         let embeddings = try encoder.encode(all, batchSize: options.batchSize, normalize: options.normalize, maxSeqLength: options.maxSeqLength)
         var offset = 0
@@ -81,7 +81,6 @@ struct SentenceTransformersModel: BatchPredictingModel, SentenceEmbeddingModel {
                 offset += sentences.count
             }
         }
-        lists.removeAll()
         return results
     }
 
