@@ -5,14 +5,7 @@ import Testing
 /// Pooling modes without their own reference files, and the Dense module, checked against values
 /// computed here from the fixture's reference hidden states and pooled vectors.
 @Suite struct PoolingAndDenseTests {
-    struct HiddenCase: Decodable {
-        let id: String
-        let text: String
-        let shape: [Int]
-        let hidden_states_b64: [String]
-    }
-
-    static func lastHidden(_ c: HiddenCase) throws -> [[Float]] {
+    static func lastHidden(_ c: Fixtures.HiddenCase) throws -> [[Float]] {
         let data = try #require(Data(base64Encoded: c.hidden_states_b64.last!))
         let flat = data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
         return (0..<c.shape[0]).map { Array(flat[($0 * c.shape[1])..<(($0 + 1) * c.shape[1])]) }
@@ -36,7 +29,7 @@ import Testing
             to: dir.appendingPathComponent("1_Pooling/config.json"), atomically: true, encoding: .utf8)
         let model = try SentenceTransformer.load(directory: dir, threads: 1)
         let cases = try Fixtures.jsonLines(
-            Fixtures.tinyBERT.appendingPathComponent("hidden_states.jsonl"), as: HiddenCase.self)
+            Fixtures.tinyBERT.appendingPathComponent("hidden_states.jsonl"), as: Fixtures.HiddenCase.self)
         let out = try model.encode(cases.map(\.text))
         for (i, c) in cases.enumerated() {
             let h = try Self.lastHidden(c)
