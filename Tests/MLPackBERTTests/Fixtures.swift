@@ -37,6 +37,15 @@ enum Fixtures {
         return dir
     }
 
+    /// A line of tiny-bert/hidden_states.jsonl: the embedding and layer outputs `[n_tokens, 32]`.
+    struct HiddenCase: Decodable {
+        let id: String
+        let text: String
+        let input_ids: [Int32]
+        let shape: [Int]
+        let hidden_states_b64: [String]
+    }
+
     /// Lines of a JSONL file, split on "\n" only.
     static func jsonLines<T: Decodable>(_ url: URL, as: T.Type) throws -> [T] {
         let data = try Data(contentsOf: url)

@@ -40,4 +40,16 @@ import Testing
         let sd = (yin.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 40).squareRoot()
         #expect(zip(y, yin).allSatisfy { abs(Double($0) - (($1 - mean) / sd * 1.5 + 0.5)) < 1e-5 })
     }
+
+    @Test func biasKernelsHandleRowTails() {
+        // 2 rows of 19 (one SIMD16 block plus a 3-element tail).
+        var x: [Float] = (0..<38).map { Float($0) - 20 }
+        let bias: [Float] = (0..<19).map { Float($0) * 0.5 }
+        let input = x
+        x.withUnsafeMutableBufferPointer { Kernels.biasReLU($0.baseAddress!, rows: 2, n: 19, bias: bias) }
+        #expect(x == input.enumerated().map { max(0, $1 + bias[$0 % 19]) })
+        x = input
+        x.withUnsafeMutableBufferPointer { Kernels.addBias($0.baseAddress!, rows: 2, n: 19, bias: bias) }
+        #expect(x == input.enumerated().map { $1 + bias[$0 % 19] })
+    }
 }

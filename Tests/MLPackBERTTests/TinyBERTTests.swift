@@ -72,17 +72,10 @@ import Testing
         #expect(worst <= 1e-5)
     }
 
-    struct HiddenCase: Decodable {
-        let id: String
-        let input_ids: [Int32]
-        let shape: [Int]
-        let hidden_states_b64: [String]
-    }
-
     @Test func hiddenStatesMatchLayerByLayerAtTheOutput() throws {
         let model = try SentenceTransformer.load(directory: Fixtures.tinyModel, threads: 1)
         let cases = try Fixtures.jsonLines(
-            Fixtures.tinyBERT.appendingPathComponent("hidden_states.jsonl"), as: HiddenCase.self)
+            Fixtures.tinyBERT.appendingPathComponent("hidden_states.jsonl"), as: Fixtures.HiddenCase.self)
         #expect(cases.count == 4)
         for c in cases {
             let ws = Workspace(hidden: 32, intermediate: 64, heads: 4)
