@@ -121,7 +121,7 @@ let package = Package(
         .testTarget(
             name: "MLPackCLITests",
             dependencies: [
-                "MLPackCLI", "MLPackCore", "MLPackServer",
+                "MLPackCLI", "MLPackCore", "MLPackServer", "MLPackTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
     ]

@@ -15,7 +15,7 @@ struct CheckInputCommand: ParsableCommand {
             (extra columns dropped, unknown params ignored) go to stderr. Exit 0 when the input is \
             accepted, 1 (with the error on stderr) when it is not.
 
-            Example:
+            Examples:
               mlpack check-input -m ./model -i request.json
               echo '{"inputs": {"sentence_1": "a", "sentence_2": "b"}}' | mlpack check-input -m ./model -i -
               mlpack check-input -m ./model -i rows.csv --content-type text/csv
