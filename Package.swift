@@ -105,9 +105,9 @@ let package = Package(
             name: "SimilarityFlavorTests",
             dependencies: ["SimilarityFlavor", "MLPackCore", "MLPackEmbedding", "MLPackTestSupport"]),
         .testTarget(name: "MLPackYAMLTests", dependencies: ["MLPackYAML"]),
-        .testTarget(name: "MLPackCoreTests", dependencies: ["MLPackCore"]),
+        .testTarget(name: "MLPackCoreTests", dependencies: ["MLPackCore", "MLPackTestSupport"]),
         .testTarget(name: "MLPackTokenizerTests", dependencies: ["MLPackTokenizer"]),
-        .testTarget(name: "MLPackBERTTests", dependencies: ["MLPackBERT", "MLPackTokenizer"]),
+        .testTarget(name: "MLPackBERTTests", dependencies: ["MLPackBERT", "MLPackTokenizer", "MLPackTestSupport"]),
         .testTarget(name: "MLPackArchiveTests", dependencies: ["MLPackArchive", "MLPackCore", "MLPackZip"]),
         .testTarget(
             name: "MLPackServerTests",

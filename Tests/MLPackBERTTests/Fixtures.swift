@@ -1,26 +1,20 @@
 import Foundation
+import MLPackTestSupport
 import Testing
 
 /// Paths of the repository's fixtures and of the real model, found from this file's location.
 enum Fixtures {
-    static let root = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = TestFixtures.repoRoot
     static let embeddings = root.appendingPathComponent("fixtures/embeddings")
     static let tinyBERT = embeddings.appendingPathComponent("tiny-bert")
     static let tinyModel = tinyBERT.appendingPathComponent("model")
 
     /// The real all-MiniLM-L6-v2 directory: `$MLPACK_MINILM_DIR`, else scripts/fetch-model.sh's default.
     static func realModel() throws -> URL {
-        let env = ProcessInfo.processInfo.environment
-        let path = env["MLPACK_MINILM_DIR"]
-            ?? (env["MLPACK_CACHE_DIR"] ?? ((env["XDG_CACHE_HOME"] ?? NSHomeDirectory() + "/.cache") + "/mlpack"))
-            + "/models/all-MiniLM-L6-v2"
-        let url = URL(fileURLWithPath: path)
-        guard FileManager.default.fileExists(atPath: url.appendingPathComponent("model.safetensors").path) else {
-            Issue.record("the real model is not at \(path): run scripts/fetch-model.sh (or set MLPACK_MINILM_DIR)")
-            throw CancellationError()
+        do { return try TestFixtures.realModel() } catch {
+            Issue.record("\(error)")
+            throw error
         }
-        return url
     }
 
     /// A temporary directory removed by the caller.

@@ -1,4 +1,5 @@
 import Foundation
+import MLPackTestSupport
 
 /// Runs the built `mlpack` executable (next to the test bundle) and captures its output.
 enum CLIRunner {
@@ -8,14 +9,7 @@ enum CLIRunner {
         var stderr: String
     }
 
-    static let repoRoot: URL = {
-        var url = URL(fileURLWithPath: #filePath)
-        while url.path != "/" {
-            url.deleteLastPathComponent()
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
-        }
-        return url
-    }()
+    static let repoRoot: URL = TestFixtures.repoRoot
 
     static let fixtures = repoRoot.appendingPathComponent("fixtures")
 

@@ -1,18 +1,10 @@
 import Foundation
+import MLPackTestSupport
 @testable import MLPackCore
 
 /// Locates the repository's fixtures/ directory from this file's path and reads fixture files.
 enum SignatureFixtures {
-    static let repoRoot: URL = {
-        var url = URL(fileURLWithPath: #filePath)
-        while url.path != "/" {
-            url.deleteLastPathComponent()
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-                return url
-            }
-        }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    }()
+    static let repoRoot: URL = TestFixtures.repoRoot
 
     static var fixtures: URL { repoRoot.appendingPathComponent("fixtures") }
     static var mlflow: URL { fixtures.appendingPathComponent("mlflow") }

@@ -1,10 +1,10 @@
 import Foundation
+import MLPackTestSupport
 
 /// The MLflow-written model directories under fixtures/mlflow/models (repo-relative).
 enum ModelFixtures {
-    static let root: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let modelsDir = root.appendingPathComponent("fixtures/mlflow/models")
+    static let root: URL = TestFixtures.repoRoot
+    static let modelsDir = TestFixtures.mlflowModels
 
     /// Every model directory (those holding an `MLmodel` file), sorted by name.
     static var modelDirs: [URL] {
@@ -18,9 +18,5 @@ enum ModelFixtures {
     }
 
     /// A fresh temporary directory, removed by the caller.
-    static func tempDir() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mlpack-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir
-    }
+    static func tempDir() throws -> URL { try TestFixtures.temporaryDirectory() }
 }
