@@ -125,6 +125,7 @@ public struct SimilarityFlavor: Flavor {
         return SavedFlavorContent(
             flavors: [MLModelFlavor(name: MLModelFlavor.pythonFunction, config: pyfunc), MLModelFlavor(name: Self.flavorName, config: block)],
             signature: signature,
-            defaultPipRequirements: ["sentence_transformers", "numpy"])
+            defaultPipRequirements: ["sentence_transformers", "numpy"],
+            defaultInputExample: request.inputExample == nil ? Self.tutorialExample : nil)
     }
 }

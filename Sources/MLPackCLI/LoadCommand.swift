@@ -40,7 +40,8 @@ struct LoadCommand: ParsableCommand {
                 let bytes = [UInt8](try Data(contentsOf: try ModelDirectory(directory).resolve(path)))
                 example = try InputExample(inputExampleBytes: bytes, info: strings)
                 let t = Date()
-                prediction = try loaded.predict(example!.modelInput, params: example!.params ?? JSONObject()).json
+                let enforced = try SchemaEnforcer.enforce(input: example!.modelInput, params: example!.params, signature: loaded.signature)
+                prediction = try ModelScorer(model: loaded).predict(enforced).output.json
                 predictSeconds = Date().timeIntervalSince(t)
             } catch {
                 throw CommandFailure("\(path): \(error)")

@@ -41,7 +41,7 @@ public struct ModelSaver: Sendable {
                 let s = signature.jsonStrings
                 model.setSignature(MLModelSignatureStrings(inputs: s.inputs, outputs: s.outputs, params: s.params))
             }
-            if let example = request.inputExample {
+            if let example = request.inputExample ?? content.defaultInputExample {
                 try Data(example.inputExampleBytes).write(to: staging.appendingPathComponent(InputExample.fileName))
                 try Data(example.servingInputBytes).write(to: staging.appendingPathComponent(InputExample.servingFileName))
                 model.savedInputExampleInfo = YAMLMapping(

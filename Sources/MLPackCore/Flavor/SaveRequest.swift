@@ -35,14 +35,18 @@ public struct SavedFlavorContent: Sendable {
     public var defaultPipRequirements: [String]
     /// Extra `metadata` entries the flavor sets (e.g. `task`).
     public var metadata: [(String, String)]
+    /// The input example to save when the request had none but the flavor inferred the signature
+    /// from a default example (saved so the signature's origin stays visible).
+    public var defaultInputExample: InputExample?
 
     public init(
         flavors: [MLModelFlavor], signature: ModelSignature?, defaultPipRequirements: [String],
-        metadata: [(String, String)] = []
+        metadata: [(String, String)] = [], defaultInputExample: InputExample? = nil
     ) {
         self.flavors = flavors
         self.signature = signature
         self.defaultPipRequirements = defaultPipRequirements
         self.metadata = metadata
+        self.defaultInputExample = defaultInputExample
     }
 }
