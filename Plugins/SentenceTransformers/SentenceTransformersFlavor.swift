@@ -76,7 +76,9 @@ public struct SentenceTransformersFlavor: Flavor {
         return SavedFlavorContent(
             flavors: [MLModelFlavor(name: MLModelFlavor.pythonFunction, config: pyfunc), MLModelFlavor(name: Self.flavorName, config: st)],
             signature: signature,
-            defaultPipRequirements: ["sentence-transformers==\(stVersion)", "torch", "transformers"])
+            // Unpinned: the version in config_sentence_transformers.json is the one that *wrote* the
+            // model (2.0.0 for the hub's all-MiniLM-L6-v2), not one a Python user should install.
+            defaultPipRequirements: ["sentence-transformers", "torch", "transformers"])
     }
 
     /// MLflow's choice: without an example, the flavor's default signature (inputs string, outputs
