@@ -173,6 +173,8 @@ if [ "$SKIP_MLFLOW" != 1 ]; then
         python3 -m venv "$BENCH_VENV"
         "$BENCH_VENV/bin/pip" install -q "mlflow==3.17.2" sentence-transformers numpy
     fi
+    # `mlflow models serve` execs `uvicorn` by name: the venv's bin must be on PATH.
+    export PATH="$BENCH_VENV/bin:$PATH"
     start_server mlflow "$MLFLOW_PORT" "$BENCH_VENV/bin/mlflow" models serve -m "$MODEL" \
         -h "$HOST" -p "$MLFLOW_PORT" -w 1 --env-manager local
 fi
