@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Load benchmark: `mlpack serve` against `mlflow models serve` on the same similarity model.
 #
-# Loopback only; every load run is bounded by a request count (wrk with a Lua stop rule).
+# Loopback only; every load run is bounded by a request count (wrk with a Lua stop rule) and by
+# MAX_SECONDS (default 20).
 # Prints, for each server and scenario: req/s, p50/p99 latency, errors, peak RSS (process tree),
 # the mlpack/MLflow ratios, and the time from process start to the first successful /invocations.
 #
@@ -27,6 +28,9 @@ SINGLE_REQUESTS="${SINGLE_REQUESTS:-1:500 16:4000 64:8000}"
 BATCH_REQUESTS="${BATCH_REQUESTS:-1:100 16:400 64:800}"
 STABILITY_REQUESTS="${STABILITY_REQUESTS:-100000}"
 SKIP_MLFLOW="${SKIP_MLFLOW:-0}"
+# Each wrk run also ends after this many seconds: Debian's wrk (4.1) cannot stop a thread from Lua,
+# so the request count alone would not end it.
+MAX_SECONDS="${MAX_SECONDS:-20}"
 HOST=127.0.0.1
 MLPACK_PORT="${MLPACK_PORT:-5071}"
 MLFLOW_PORT="${MLFLOW_PORT:-5072}"
@@ -157,7 +161,7 @@ run_load() {
     local name="$1" port="$2" body="$3" conns="$4" requests="$5"
     local threads=$(( conns < THREADS ? conns : THREADS ))
     local per_thread=$(( (requests + threads - 1) / threads ))
-    wrk -t"$threads" -c"$conns" -d600s --latency -s "$WORK/bounded.lua" "http://$HOST:$port/invocations" \
+    wrk -t"$threads" -c"$conns" -d"${MAX_SECONDS}s" --latency -s "$WORK/bounded.lua" "http://$HOST:$port/invocations" \
         -- "$WORK/$body" "$per_thread" | grep '^RESULT' | sed "s/^RESULT/$name/"
 }
 
