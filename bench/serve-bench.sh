@@ -161,7 +161,7 @@ run_load() {
     local name="$1" port="$2" body="$3" conns="$4" requests="$5"
     local threads=$(( conns < THREADS ? conns : THREADS ))
     local per_thread=$(( (requests + threads - 1) / threads ))
-    wrk -t"$threads" -c"$conns" -d"${MAX_SECONDS}s" --latency -s "$WORK/bounded.lua" "http://$HOST:$port/invocations" \
+    wrk -t"$threads" -c"$conns" -d"${MAX_SECONDS}s" --timeout 30s --latency -s "$WORK/bounded.lua" "http://$HOST:$port/invocations" \
         -- "$WORK/$body" "$per_thread" | grep '^RESULT' | sed "s/^RESULT/$name/"
 }
 
