@@ -140,15 +140,9 @@ struct PredictCommand: ParsableCommand {
             record.append(0x0A)
             let result: Result<EnforcedInput, ScoringFailure>
             do {
-                var request = try RequestParser().parse(record, contentType: .jsonLines)
-                if let extraParams { request.params = extraParams }
-                result = .success(try SchemaEnforcer.enforce(request, signature: scorer.model.signature))
-            } catch let e as EnforcementError {
-                result = .failure(ScoringFailure(e))
-            } catch let e as RequestError {
-                result = .failure(ScoringFailure(EnforcementError(stage: .parse, e.message)))
+                result = .success(try scorer.enforce(body: record, contentType: .jsonLines, extraParams: extraParams))
             } catch {
-                result = .failure(ScoringFailure(code: .badRequest, message: "\(error)"))
+                result = .failure(error)
             }
             pending.append((lineNumber, result))
             if pending.count >= batchLines { try flush() }

@@ -21,17 +21,21 @@ public struct ModelScorer: Sendable {
     /// Enforces and predicts one request body. `extraParams` (from the command line) are merged
     /// over the body's `params`.
     public func score(body: [UInt8], contentType: RequestContentType, extraParams: JSONObject? = nil) throws(ScoringFailure) -> Answer {
-        let enforced: EnforcedInput
+        try predict(enforce(body: body, contentType: contentType, extraParams: extraParams))
+    }
+
+    /// Parses `body` and enforces the model's signature on it, with `extraParams` merged over the
+    /// body's `params`; every failure becomes MLflow's error (code, sqlstate, status).
+    public func enforce(body: [UInt8], contentType: RequestContentType, extraParams: JSONObject? = nil) throws(ScoringFailure) -> EnforcedInput {
         do {
-            if let extraParams {
-                var request = try parser.parse(body, contentType: contentType)
-                var params = request.params ?? JSONObject()
-                for (k, v) in extraParams { params[k] = v }
-                request.params = params
-                enforced = try SchemaEnforcer.enforce(request, signature: model.signature)
-            } else {
-                enforced = try SchemaEnforcer.enforce(body: body, contentType: contentType, signature: model.signature, parser: parser)
+            guard let extraParams else {
+                return try SchemaEnforcer.enforce(body: body, contentType: contentType, signature: model.signature, parser: parser)
             }
+            var request = try parser.parse(body, contentType: contentType)
+            var params = request.params ?? JSONObject()
+            for (k, v) in extraParams { params[k] = v }
+            request.params = params
+            return try SchemaEnforcer.enforce(request, signature: model.signature)
         } catch let e as EnforcementError {
             throw ScoringFailure(e)
         } catch let e as RequestError {
@@ -39,7 +43,6 @@ public struct ModelScorer: Sendable {
         } catch {
             throw ScoringFailure(code: .badRequest, message: "\(error)")
         }
-        return try predict(enforced)
     }
 
     /// Predicts an already-enforced input.

@@ -54,9 +54,9 @@ public class LoadedScoringModel: ScoringModel, @unchecked Sendable {
         let contentType: RequestContentType = request.contentType == .csv ? .csv : .json
         let enforced: EnforcedInput
         do {
-            enforced = try SchemaEnforcer.enforce(body: request.body, contentType: contentType, signature: model.signature, parser: scorer.parser)
+            enforced = try scorer.enforce(body: request.body, contentType: contentType)
         } catch {
-            throw Self.scoringError(ScoringFailure(error))
+            throw ScoringError(error)
         }
         for warning in enforced.warnings { request.logger.warning("\(warning)") }
         let output: PredictionOutput
