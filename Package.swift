@@ -33,6 +33,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // C libraries, each behind one system-library module.
@@ -70,7 +71,7 @@ let package = Package(
             path: "Plugins/Similarity"),
 
         // Scoring server (MLflow's /invocations protocol and mlpack's additions). Imports core
-        // only: models reach it through the ScoringModel protocol, never a flavor module.
+        // only: models reach it as core's LoadedModel through ScoringPipeline, never a flavor module.
         .target(
             name: "MLPackServer",
             dependencies: [
@@ -81,6 +82,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]),
 
         // Command line.

@@ -41,7 +41,7 @@ struct LoadCommand: ParsableCommand {
                 example = try InputExample(inputExampleBytes: bytes, info: strings)
                 let t = Date()
                 let enforced = try SchemaEnforcer.enforce(input: example!.modelInput, params: example!.params, signature: loaded.signature)
-                prediction = try ModelScorer(model: loaded).predict(enforced).output.json
+                prediction = try ScoringPipeline(model: loaded).predict(enforced).output.json
                 predictSeconds = Date().timeIntervalSince(t)
             } catch {
                 throw CommandFailure("\(path): \(error)")

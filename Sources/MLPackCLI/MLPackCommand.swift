@@ -6,7 +6,7 @@ import MLPackCore
 ///
 /// Exit codes, the same for every subcommand: `0` success, `1` bad input or bad model
 /// (the error is printed on stderr), `2` usage error (unknown flag, missing argument).
-public struct MLPackCommand: ParsableCommand {
+public struct MLPackCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "mlpack",
         abstract: "Read, write, package, validate and serve MLflow-format models.",
@@ -25,11 +25,15 @@ public struct MLPackCommand: ParsableCommand {
 
     /// Parses `arguments` (the process arguments when `nil`), runs the command and returns the
     /// process exit code, writing normal output to stdout and errors to stderr.
-    public static func runMain(_ arguments: [String]? = nil) -> Int32 {
+    public static func runMain(_ arguments: [String]? = nil) async -> Int32 {
         BuiltInFlavors.bootstrap()
         do {
             var command = try parseAsRoot(arguments)
-            try command.run()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
             return 0
         } catch let failure as CommandFailure {
             Terminal.writeError("error: \(failure.message)")

@@ -54,20 +54,20 @@ struct PredictCommand: ParsableCommand {
         let kind = try InputFile.contentType(explicit: contentType, path: input == "-" ? nil : input)
         let extra = try parsedParams()
         let (_, _, loaded, _) = try ModelPath.load(model, threads: threads)
-        let scorer = ModelScorer(model: loaded)
+        let pipeline = ScoringPipeline(model: loaded)
         if kind == .jsonLines {
-            try stream(scorer, extraParams: extra)
+            try stream(pipeline, extraParams: extra)
             return
         }
         let body = try InputFile.read(input)
-        let answer: ModelScorer.Answer
+        let answer: ScoringAnswer
         do {
-            answer = try scorer.score(body: body, contentType: kind, extraParams: extra)
+            answer = try pipeline.score(body: body, contentType: kind, extraParams: extra)
         } catch {
             throw CommandFailure(error.message)
         }
         for warning in answer.warnings { Terminal.writeError("warning: \(warning)") }
-        let text = JSONWriter.python.string(answer.body)
+        let text = answer.body
         if let output {
             do { try AtomicFile.write(Data((text + "\n").utf8), to: URL(fileURLWithPath: output)) } catch {
                 throw CommandFailure("\(output): \(error)")
@@ -93,41 +93,25 @@ struct PredictCommand: ParsableCommand {
 
     /// JSON Lines: reads `batchLines` lines at a time, predicts them in one call when the model
     /// batches, and writes one line per input line.
-    private func stream(_ scorer: ModelScorer, extraParams: JSONObject?) throws {
+    private func stream(_ pipeline: ScoringPipeline, extraParams: JSONObject?) throws {
         let reader: LineReader
         do { reader = try LineReader(path: input) } catch { throw CommandFailure("\(InputFile.name(input)): \(error)") }
         let sink: LineSink
         do { sink = try LineSink(path: output) } catch { throw CommandFailure("\(output ?? "-"): \(error)") }
         var failures = 0
         var lineNumber = 0
-        var pending: [(line: Int, result: Result<EnforcedInput, ScoringFailure>)] = []
+        var pending: [(line: Int, result: Result<EnforcedInput, ScoringError>)] = []
         func flush() throws {
             let inputs = pending.compactMap { try? $0.result.get() }
-            var outputs: [Result<PredictionOutput, any Error>] = []
-            if let batcher = scorer.model as? any BatchPredictingModel, inputs.count > 1,
-                Set(inputs.map(\.params)).count == 1
-            {
-                do { outputs = try batcher.predictBatch(inputs.map(\.input), params: inputs[0].params) } catch {
-                    outputs = inputs.map { _ in .failure(error) }
-                }
-            } else {
-                outputs = inputs.map { i in Result { try scorer.model.predict(i.input, params: i.params) } }
-            }
-            var next = 0
+            var answers = pipeline.predict(batch: inputs).makeIterator()
             for item in pending {
+                let result = item.result.flatMap { _ in answers.next() ?? .failure(.internalError("no result")) }
                 let line: JSONValue
-                switch item.result {
-                case .failure(let f):
+                switch result {
+                case .success(let answer): line = Self.unwrapSingleRow(answer.output.json)
+                case .failure(let error):
                     failures += 1
-                    line = Self.errorLine(item.line, f)
-                case .success:
-                    switch outputs[next] {
-                    case .success(let out): line = Self.unwrapSingleRow(out.json)
-                    case .failure(let e):
-                        failures += 1
-                        line = Self.errorLine(item.line, ScoringFailure(predictionError: e))
-                    }
-                    next += 1
+                    line = Self.errorLine(item.line, error)
                 }
                 try sink.write(JSONWriter.python.string(line))
             }
@@ -138,13 +122,9 @@ struct PredictCommand: ParsableCommand {
             if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
             var record = bytes
             record.append(0x0A)
-            let result: Result<EnforcedInput, ScoringFailure>
-            do {
-                result = .success(try scorer.enforce(body: record, contentType: .jsonLines, extraParams: extraParams))
-            } catch {
-                result = .failure(error)
-            }
-            pending.append((lineNumber, result))
+            pending.append((lineNumber, Result { () throws(ScoringError) in
+                try pipeline.enforce(body: record, contentType: .jsonLines, extraParams: extraParams)
+            }))
             if pending.count >= batchLines { try flush() }
         }
         try flush()
@@ -161,7 +141,7 @@ struct PredictCommand: ParsableCommand {
         return value
     }
 
-    static func errorLine(_ line: Int, _ failure: ScoringFailure) -> JSONValue {
-        .object(JSONObject([("line", .int(Int64(line))), ("error_code", .string(failure.code.rawValue)), ("message", .string(failure.message))]))
+    static func errorLine(_ line: Int, _ error: ScoringError) -> JSONValue {
+        .object(JSONObject([("line", .int(Int64(line))), ("error_code", .string(error.errorCode)), ("message", .string(error.message))]))
     }
 }

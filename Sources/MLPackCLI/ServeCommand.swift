@@ -1,5 +1,4 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import Logging
 import MLPackCore
@@ -8,7 +7,7 @@ import Prometheus
 import Synchronization
 
 /// `mlpack serve`: serve one model over MLflow's scoring protocol.
-public struct ServeCommand: ParsableCommand {
+public struct ServeCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Serve a model over MLflow's scoring protocol (/invocations) with dynamic batching.",
@@ -36,14 +35,17 @@ public struct ServeCommand: ParsableCommand {
     @Option(name: [.short, .long], help: "TCP port (0 picks a free one).")
     public var port: Int = 5000
 
-    @Option(name: [.short, .long], help: "Model calls (batches) running at once.")
+    @Option(name: [.short, .long], help: "Model calls (batches) running at once, each on its own thread.")
     public var workers: Int = 1
 
     @Option(help: "Most rows encoded in one model call.")
     public var maxBatchSize: Int = 32
 
-    @Option(help: "Longest a request waits for companions before its batch starts, in milliseconds.")
-    public var maxBatchDelayMs: Int = 5
+    @Option(
+        help: ArgumentHelp(
+            "Longest a request waits for companions when a worker is free, in milliseconds.",
+            discussion: "0 (the default) dispatches at once and batches what queued while the workers were busy."))
+    public var maxBatchDelayMs: Int = 0
 
     @Option(help: "Most rows waiting for a batch; beyond it requests get 503 with Retry-After.")
     public var maxQueueRows: Int = 4096
@@ -108,78 +110,65 @@ public struct ServeCommand: ParsableCommand {
             maxConnections: maxConnections)
     }
 
-    public func run() throws {
+    public func run() async throws {
         let loader = Self.modelLoader ?? Self.registryLoader(threads: threads)
         let configuration = serverConfiguration(environment: ProcessInfo.processInfo.environment)
         var configuredLogger = Logger(label: "mlpack.serve") { StreamLogHandler.standardError(label: $0) }
         configuredLogger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let logger = configuredLogger
-        let modelPath = model
-        let result = Self.blockingRun {
-            let clock = ContinuousClock()
-            let started = clock.now
-            let registry = PrometheusCollectorRegistry()
-            let scoringModel = try await loader(modelPath, configuration, registry, logger)
-            let loadTime = clock.now - started
-            let server = ScoringServer(
-                model: scoringModel, configuration: configuration, logger: logger, registry: registry)
-            try await server.run { port in
-                logger.notice(
-                    "serving '\(scoringModel.name)' on http://\(configuration.host):\(port) (model loaded in \(loadTime))")
-            }
+        let clock = ContinuousClock()
+        let started = clock.now
+        let registry = PrometheusCollectorRegistry()
+        let (name, loaded): (String, any LoadedModel)
+        do {
+            (name, loaded) = try await loader(model)
+        } catch let failure as CommandFailure {
+            throw failure
+        } catch {
+            throw CommandFailure("mlpack serve: \(error)")
         }
-        if case .failure(let error) = result {
-            if let failure = error as? CommandFailure { throw failure }
+        let loadTime = clock.now - started
+        let service = ModelService(
+            name: name, model: loaded, configuration: configuration,
+            metricsFactory: ScoringServer.metricsFactory(for: registry))
+        let server = ScoringServer(service: service, configuration: configuration, logger: logger, registry: registry)
+        let host = configuration.host
+        do {
+            try await server.run { port in
+                logger.notice("serving '\(name)' on http://\(host):\(port) (model loaded in \(loadTime))")
+            }
+        } catch {
             throw CommandFailure("mlpack serve: \(error)")
         }
     }
 
     // MARK: Model loader
 
-    /// Builds the ``ScoringModel`` for a model path. The default loads it through the flavor
-    /// registry (``registryLoader(threads:)``); tests and embedders may register another.
-    public typealias ModelLoader =
-        @Sendable (
-            _ path: String, _ configuration: ScoringServerConfiguration, _ registry: PrometheusCollectorRegistry,
-            _ logger: Logger
-        ) async throws -> any ScoringModel
+    /// Loads the model at a path: its name for logs and the loaded model. The default loads it
+    /// through the flavor registry (``registryLoader(threads:)``); tests may register another.
+    public typealias ModelLoader = @Sendable (_ path: String) async throws -> (name: String, model: any LoadedModel)
 
-    /// Loads the model with the registered flavors and serves it through ``LoadedScoringModel``
-    /// (MLPackCore's parse → enforce → predict), batching concurrent requests when the model
-    /// predicts batches.
+    /// Loads the model with the registered flavors (off the cooperative pool: reading weights is
+    /// file I/O).
     static func registryLoader(threads: Int) -> ModelLoader {
-        { path, configuration, registry, logger in
-            let (_, _, loaded, flavor) = try ModelPath.load(path, threads: threads)
-            logger.info("loaded \(path) with flavor \(flavor.name)")
-            return LoadedScoringModel.make(
-                name: flavor.name, model: loaded, configuration: configuration,
-                metricsFactory: ScoringServer.metricsFactory(for: registry))
+        { path in
+            try await withCheckedThrowingContinuation { continuation in
+                Thread.detachNewThread {
+                    continuation.resume(with: Result {
+                        let (_, _, loaded, flavor) = try ModelPath.load(path, threads: threads)
+                        return (flavor.name, loaded)
+                    })
+                }
+            }
         }
     }
 
     private static let loader = Mutex<ModelLoader?>(nil)
 
-    /// Registers how `serve` turns a model path into a ``ScoringModel`` (the flavor registry's
-    /// adapter). Call before `MLPackCommand.runMain`.
+    /// Registers how `serve` turns a model path into a loaded model. Call before `MLPackCommand.runMain`.
     public static func bootstrap(modelLoader: @escaping ModelLoader) {
         loader.withLock { $0 = modelLoader }
     }
 
     static var modelLoader: ModelLoader? { loader.withLock { $0 } }
-
-    /// Runs async work to completion from the synchronous command (the main thread waits).
-    static func blockingRun(_ work: @escaping @Sendable () async throws -> Void) -> Result<Void, any Error> {
-        let outcome = Mutex<Result<Void, any Error>>(.success(()))
-        let done = DispatchSemaphore(value: 0)
-        Task.detached {
-            do {
-                try await work()
-            } catch {
-                outcome.withLock { $0 = .failure(error) }
-            }
-            done.signal()
-        }
-        done.wait()
-        return outcome.withLock { $0 }
-    }
 }

@@ -3,4 +3,4 @@ import Glibc
 #endif
 import MLPackCLI
 
-exit(MLPackCommand.runMain())
+exit(await MLPackCommand.runMain())

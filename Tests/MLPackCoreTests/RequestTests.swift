@@ -78,8 +78,8 @@ import Testing
 
     @Test func deepNestingIsCapped() {
         let body = "{\"inputs\": " + String(repeating: "[", count: 200) + String(repeating: "]", count: 200) + "}"
-        #expect(throws: RequestError.self) { try RequestParser().parse(Array(body.utf8), contentType: .json) }
-        #expect(throws: RequestError.self) { try RequestParser(maxBodyBytes: 8).parse(Array(#"{"inputs": 1}"#.utf8), contentType: .json) }
+        #expect(throws: ScoringError.self) { try RequestParser().parse(Array(body.utf8), contentType: .json) }
+        #expect(throws: ScoringError.self) { try RequestParser(maxBodyBytes: 8).parse(Array(#"{"inputs": 1}"#.utf8), contentType: .json) }
     }
 
     @Test func csvWithQuotesNewlinesAndTypes() throws {
@@ -131,8 +131,8 @@ import Testing
         #expect(try RequestContentType(mimeType: "application/json; charset=UTF-8") == .json)
         #expect(try RequestContentType(mimeType: "text/csv") == .csv)
         #expect(try RequestContentType(mimeType: "jsonl") == .jsonLines)
-        #expect(throws: RequestError.self) { try RequestContentType(mimeType: "text/plain") }
-        #expect(throws: RequestError.self) { try RequestContentType(mimeType: "application/json; charset=latin-1") }
-        #expect(throws: RequestError.self) { try RequestContentType(mimeType: "application/json; format=pandas-split") }
+        #expect(throws: ScoringError.self) { try RequestContentType(mimeType: "text/plain") }
+        #expect(throws: ScoringError.self) { try RequestContentType(mimeType: "application/json; charset=latin-1") }
+        #expect(throws: ScoringError.self) { try RequestContentType(mimeType: "application/json; format=pandas-split") }
     }
 }

@@ -5,7 +5,7 @@
 enum ColumnEnforcement {
     static func pyList(_ names: [ColumnName]) -> String { "[" + names.map(\.pythonRepr).joined(separator: ", ") + "]" }
 
-    static func enforce(_ frame: Table, schema: Schema, warnings: inout [String]) throws(EnforcementError) -> EnforcedInput {
+    static func enforce(_ frame: Table, schema: Schema, warnings: inout [String]) throws(ScoringError) -> EnforcedInput {
         let specs = schema.columns
         var pairs: [(ColumnName, ColSpec, Column)] = []
         if schema.hasInputNames {
@@ -17,7 +17,7 @@ enum ColumnEnforcement {
             if !missing.isEmpty {
                 var message = "Model is missing inputs \(pyList(missing))."
                 if !extra.isEmpty { message += " Note that there were extra inputs: \(pyList(extra))." }
-                throw EnforcementError(stage: .enforceInput, message, column: missing.first?.description)
+                throw ScoringError(stage: .enforceInput, message, column: missing.first?.description)
             }
             if !extra.isEmpty {
                 warnings.append(
@@ -29,7 +29,7 @@ enum ColumnEnforcement {
             }
         } else {
             if frame.columns.count < specs.count {
-                throw EnforcementError(
+                throw ScoringError(
                     stage: .enforceInput,
                     "Model inference is missing inputs. The model signature declares \(specs.count) inputs  but the provided value only has \(frame.columns.count) inputs. Note: the inputs were not named in the signature so we can only verify their count.")
             }
@@ -46,17 +46,17 @@ enum ColumnEnforcement {
         do {
             return EnforcedInput(input: .table(try Table(names: names, columns: columns, rowCount: frame.rowCount)), columnTypes: types)
         } catch {
-            throw EnforcementError(stage: .enforceInput, error.message)
+            throw ScoringError(stage: .enforceInput, error.message)
         }
     }
 
-    static func enforce(_ column: Column, name: ColumnName, spec: ColSpec) throws(EnforcementError) -> Column {
+    static func enforce(_ column: Column, name: ColumnName, spec: ColSpec) throws(ScoringError) -> Column {
         switch spec.type {
         case .scalar(let t):
             do {
                 return try ColumnTypeEnforcement.enforce(column, name: name.description, type: t)
             } catch {
-                throw EnforcementError(stage: .enforceInput, error.message + Echo.location(column: name.description, row: nil),
+                throw ScoringError(stage: .enforceInput, error.message + Echo.location(column: name.description, row: nil),
                                        column: name.description, isDeviation: error.isDeviation)
             }
         case .any: return column
@@ -66,7 +66,7 @@ enum ColumnEnforcement {
                 do {
                     cells.append(try ColumnTypeEnforcement.enforce(column.json(at: row), type: spec.type, required: spec.required))
                 } catch {
-                    throw EnforcementError(stage: .enforceInput, error.message + Echo.location(column: name.description, row: row),
+                    throw ScoringError(stage: .enforceInput, error.message + Echo.location(column: name.description, row: row),
                                            column: name.description, row: row, isDeviation: error.isDeviation)
                 }
             }

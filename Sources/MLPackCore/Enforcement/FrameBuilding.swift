@@ -3,13 +3,13 @@
 /// list of strings) or one column per key; a list of dicts becomes records; an array or list
 /// becomes positional columns; a scalar a 1×1 frame.
 enum FrameBuilding {
-    static func error(_ message: String) -> EnforcementError {
-        EnforcementError(
+    static func error(_ message: String) -> ScoringError {
+        ScoringError(
             stage: .enforceInput,
             "This model contains a column-based signature, which suggests a DataFrame input. There was an error casting the input data to a DataFrame: \(message)")
     }
 
-    static func table(_ names: [ColumnName], _ columns: [Column], rows: Int) throws(EnforcementError) -> Table {
+    static func table(_ names: [ColumnName], _ columns: [Column], rows: Int) throws(ScoringError) -> Table {
         do {
             return try Table(names: names, columns: columns, rowCount: rows)
         } catch {
@@ -25,7 +25,7 @@ enum FrameBuilding {
         }
     }
 
-    static func frame(_ input: PyInput, schema: Schema) throws(EnforcementError) -> Table {
+    static func frame(_ input: PyInput, schema: Schema) throws(ScoringError) -> Table {
         switch input {
         case .frame(let t): return t
         case .array(let t):

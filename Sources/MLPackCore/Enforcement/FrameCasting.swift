@@ -17,15 +17,15 @@ enum FrameCasting {
         }
     }
 
-    static func failure(_ name: ColumnName, _ type: ColumnType, _ r: Refusal, row: Int?) -> EnforcementError {
-        EnforcementError(
+    static func failure(_ name: ColumnName, _ type: ColumnType, _ r: Refusal, row: Int?) -> ScoringError {
+        ScoringError(
             stage: .parse,
             "Invalid input. Data is not compatible with model signature. Failed to convert column \(name.description) to type '\(typeLabel(type))'. Error: \(r.message)\(Echo.location(column: name.description, row: row))",
             column: name.description, row: row, isDeviation: r.isDeviation)
     }
 
     /// Casts the columns of `table` named by a column-based `schema` (positionally for unnamed ones).
-    static func cast(_ table: Table, schema: Schema, csv: Bool) throws(EnforcementError) -> Table {
+    static func cast(_ table: Table, schema: Schema, csv: Bool) throws(ScoringError) -> Table {
         var columns = table.columns
         let specs = schema.columns
         for (index, name) in table.names.enumerated() {
@@ -41,16 +41,16 @@ enum FrameCasting {
         do {
             return try Table(names: table.names, columns: columns, rowCount: table.rowCount)
         } catch {
-            throw EnforcementError(stage: .parse, "Invalid input. \(error.message)")
+            throw ScoringError(stage: .parse, "Invalid input. \(error.message)")
         }
     }
 
     /// One column.
-    static func cast(_ column: Column, name: ColumnName, spec: ColSpec, csv: Bool) throws(EnforcementError) -> Column {
+    static func cast(_ column: Column, name: ColumnName, spec: ColSpec, csv: Bool) throws(ScoringError) -> Column {
         let cells = column.jsonCells
         let isBoxed: Bool
         if case .boxed = column.storage { isBoxed = true } else { isBoxed = false }
-        func perCell<T>(_ f: (JSONValue, Int) throws(Refusal) -> T) throws(EnforcementError) -> [T] {
+        func perCell<T>(_ f: (JSONValue, Int) throws(Refusal) -> T) throws(ScoringError) -> [T] {
             var out: [T] = []
             out.reserveCapacity(cells.count)
             for (row, cell) in cells.enumerated() {
@@ -58,7 +58,7 @@ enum FrameCasting {
                     out.append(try f(cell, row))
                 } catch {
                     if error.message == DatetimeText.timezoneMessage {
-                        throw EnforcementError(stage: .enforceInput, error.message + Echo.location(column: name.description, row: row),
+                        throw ScoringError(stage: .enforceInput, error.message + Echo.location(column: name.description, row: row),
                                                column: name.description, row: row)
                     }
                     throw failure(name, spec.type, error, row: row)

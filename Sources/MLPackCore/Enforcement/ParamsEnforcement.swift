@@ -3,7 +3,7 @@
 enum ParamsEnforcement {
     typealias Refusal = NumpyArrayBuilder.Failure
 
-    static func enforce(_ params: JSONValue?, schema: ParamSchema?) throws(EnforcementError) -> (JSONObject, [String]) {
+    static func enforce(_ params: JSONValue?, schema: ParamSchema?) throws(ScoringError) -> (JSONObject, [String]) {
         guard let schema else {
             guard let params, !params.isNull else { return (JSONObject(), []) }
             if case .object(let o) = params, o.isEmpty { return (JSONObject(), []) }
@@ -16,7 +16,7 @@ enum ParamsEnforcement {
         var given = JSONObject()
         if let params, !params.isNull {
             guard case .object(let o) = params else {
-                throw EnforcementError(stage: .enforceParams, "Parameters must be a dictionary. Got type '\(params.pythonTypeName)'.",
+                throw ScoringError(stage: .enforceParams, "Parameters must be a dictionary. Got type '\(params.pythonTypeName)'.",
                                        column: "params")
             }
             given = o
@@ -44,7 +44,7 @@ enum ParamsEnforcement {
         }
         if !invalid.isEmpty {
             let items = invalid.map { "(\(PythonRepr.string($0.0)), \(PythonRepr.string($0.1)))" }.joined(separator: ", ")
-            throw EnforcementError(stage: .enforceParams, "Invalid parameters found: {\(items)}", column: invalid[0].0,
+            throw ScoringError(stage: .enforceParams, "Invalid parameters found: {\(items)}", column: invalid[0].0,
                                    isDeviation: invalid.contains { $0.2 })
         }
         return (out, warnings)

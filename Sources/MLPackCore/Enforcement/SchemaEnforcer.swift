@@ -7,27 +7,14 @@
 /// already-parsed request (``enforce(_:signature:)``), and a value handed to `predict` directly,
 /// without the serving casts (``enforce(input:params:signature:)``).
 public enum SchemaEnforcer {
-    /// Parses `body` and enforces `signature` on it. Body errors become parse-stage errors.
+    /// Parses `body` (a CSV body's columns typed by the signature) and enforces `signature` on it.
     public static func enforce(body: [UInt8], contentType: RequestContentType, signature: ModelSignature?,
-                               parser: RequestParser = RequestParser()) throws(EnforcementError) -> EnforcedInput {
-        if contentType == .csv, let schema = signature?.inputs {
-            let table = try CSVInput.table(body, schema: schema, maxBytes: parser.maxBodyBytes)
-            return try enforce(ScoringRequest(payload: .table(table, source: .csv)), signature: signature)
-        }
-        let request: ScoringRequest
-        do {
-            request = try parser.parse(body, contentType: contentType)
-        } catch {
-            if error.key == "params" {
-                throw EnforcementError(stage: .enforceParams, error.message, column: "params")
-            }
-            throw EnforcementError(stage: .parse, error.message, column: error.column, row: error.row)
-        }
-        return try enforce(request, signature: signature)
+                               parser: RequestParser = RequestParser()) throws(ScoringError) -> EnforcedInput {
+        try enforce(parser.parse(body, contentType: contentType, schema: signature?.inputs), signature: signature)
     }
 
     /// Enforces `signature` on a parsed request: the serving casts, then `_enforce_schema`, then the params.
-    public static func enforce(_ request: ScoringRequest, signature: ModelSignature?) throws(EnforcementError) -> EnforcedInput {
+    public static func enforce(_ request: ScoringRequest, signature: ModelSignature?) throws(ScoringError) -> EnforcedInput {
         var warnings: [String] = []
         let schema = signature?.inputs
         var result: EnforcedInput
@@ -54,9 +41,10 @@ public enum SchemaEnforcer {
             }
             if schema.isTensorSpec {
                 if source == .csv {
-                    throw EnforcementError(
+                    throw ScoringError(
                         stage: .parse,
-                        "Failed to parse input as a Pandas DataFrame. Ensure that the input is a valid CSV-formatted Pandas DataFrame produced using the `pandas.DataFrame.to_csv()` method. Error: 'TensorSpec only supports numpy types, use numpy_types() instead' (MLflow cannot read CSV for a tensor-based signature; send JSON)")
+                        ScoringMessages.csv("TensorSpec only supports numpy types, use numpy_types() instead")
+                            + " (MLflow cannot read CSV for a tensor-based signature; send JSON)")
                 }
                 result = try enforceInput(.frame(table), schema: schema, warnings: &warnings)
             } else {
@@ -80,7 +68,7 @@ public enum SchemaEnforcer {
     /// Enforces `signature` on a value given to `predict` directly (no serving casts: a table's
     /// column dtypes and a tensor's dtype must already be compatible, as for pandas/numpy inputs
     /// in MLflow); `.value` is a plain Python value (dict, list, scalar).
-    public static func enforce(input: ModelInput, params: JSONObject?, signature: ModelSignature?) throws(EnforcementError) -> EnforcedInput {
+    public static func enforce(input: ModelInput, params: JSONObject?, signature: ModelSignature?) throws(ScoringError) -> EnforcedInput {
         var warnings: [String] = []
         var result: EnforcedInput
         if let schema = signature?.inputs {
@@ -121,7 +109,7 @@ public enum SchemaEnforcer {
     }
 
     /// `_enforce_schema`.
-    static func enforceInput(_ py: PyInput, schema: Schema, warnings: inout [String]) throws(EnforcementError) -> EnforcedInput {
+    static func enforceInput(_ py: PyInput, schema: Schema, warnings: inout [String]) throws(ScoringError) -> EnforcedInput {
         if schema.isTensorSpec {
             return EnforcedInput(input: try TensorEnforcement.enforce(py, schema: schema, warnings: &warnings))
         }

@@ -5,8 +5,8 @@
 enum ServingConversion {
     typealias Refusal = NumpyArrayBuilder.Failure
 
-    static func invalid(_ message: String, column: String? = nil, row: Int? = nil, deviation: Bool = false) -> EnforcementError {
-        EnforcementError(stage: .parse, "Invalid input. \(message)\(Echo.location(column: column, row: row))", column: column, row: row,
+    static func invalid(_ message: String, column: String? = nil, row: Int? = nil, deviation: Bool = false) -> ScoringError {
+        ScoringError(stage: .parse, "Invalid input. \(message)\(Echo.location(column: column, row: row))", column: column, row: row,
                          isDeviation: deviation)
     }
 
@@ -31,7 +31,7 @@ enum ServingConversion {
         }
     }
 
-    static func convert(_ value: JSONValue, field: ScoringRequest.Field, schema: Schema?) throws(EnforcementError) -> PyInput {
+    static func convert(_ value: JSONValue, field: ScoringRequest.Field, schema: Schema?) throws(ScoringError) -> PyInput {
         var data = value
         if field == .instances, case .array(let items) = value, case .object = items.first {
             var columns = JSONObject()
@@ -51,7 +51,7 @@ enum ServingConversion {
     }
 
     /// `_cast_schema_type`.
-    static func cast(_ input: JSONValue, schema: Schema?) throws(EnforcementError) -> PyInput {
+    static func cast(_ input: JSONValue, schema: Schema?) throws(ScoringError) -> PyInput {
         var data = input
         let named = specs(schema)
         if let schema {
@@ -110,8 +110,8 @@ enum ServingConversion {
     }
 
     /// `convert_data_type(data, spec)`.
-    static func convertValue(_ v: JSONValue, _ spec: Spec?, column: String?, row: Int?) throws(EnforcementError) -> PyInput.Cell {
-        func array(_ value: JSONValue, _ dtype: NumpyDType?) throws(EnforcementError) -> Tensor {
+    static func convertValue(_ v: JSONValue, _ spec: Spec?, column: String?, row: Int?) throws(ScoringError) -> PyInput.Cell {
+        func array(_ value: JSONValue, _ dtype: NumpyDType?) throws(ScoringError) -> Tensor {
             do {
                 return try NumpyArrayBuilder.array(value, dtype: dtype)
             } catch {
@@ -144,7 +144,7 @@ enum ServingConversion {
     }
 
     /// The `instances` sanity check: columns (required, non-Array ones for column schemas) have equal lengths.
-    static func checkLengths(_ d: [(String, PyInput.Cell)], schema: Schema?) throws(EnforcementError) {
+    static func checkLengths(_ d: [(String, PyInput.Cell)], schema: Schema?) throws(ScoringError) {
         var lengths: [(String, Int)] = []
         for (k, cell) in d {
             guard case .array(let t) = cell, let n = t.shape.first else { continue }

@@ -2,18 +2,18 @@
 /// columns of a DataFrame, one unnamed tensor from an array or a DataFrame; shapes checked with
 /// `-1` as a free dimension and dtypes compared exactly.
 enum TensorEnforcement {
-    static func fail(_ message: String, column: String? = nil, deviation: Bool = false) -> EnforcementError {
-        EnforcementError(stage: .enforceInput, message + Echo.location(column: column, row: nil), column: column, isDeviation: deviation)
+    static func fail(_ message: String, column: String? = nil, deviation: Bool = false) -> ScoringError {
+        ScoringError(stage: .enforceInput, message + Echo.location(column: column, row: nil), column: column, isDeviation: deviation)
     }
 
-    static func enforce(_ input: PyInput, schema: Schema, warnings: inout [String]) throws(EnforcementError) -> ModelInput {
+    static func enforce(_ input: PyInput, schema: Schema, warnings: inout [String]) throws(ScoringError) -> ModelInput {
         let specs = schema.tensors
         if schema.hasInputNames {
-            var available: [(String, () throws(EnforcementError) -> Tensor)] = []
+            var available: [(String, () throws(ScoringError) -> Tensor)] = []
             switch input {
             case .dict(let d):
                 for (k, cell) in d {
-                    available.append((k, { () throws(EnforcementError) -> Tensor in
+                    available.append((k, { () throws(ScoringError) -> Tensor in
                         guard case .array(let t) = cell else {
                             throw fail(
                                 "This model contains a tensor-based model signature with input names, which suggests a dictionary input mapping input name to a numpy array, but a dict with value type <class '\(cell.json.pythonTypeName)'> was found.",
@@ -25,7 +25,7 @@ enum TensorEnforcement {
             case .frame(let table):
                 for (name, column) in zip(table.names, table.columns) {
                     let spec = specs.first { $0.name == name }
-                    available.append((name.description, { () throws(EnforcementError) -> Tensor in
+                    available.append((name.description, { () throws(ScoringError) -> Tensor in
                         try tensor(from: column, name: name.description, dtype: spec?.dtype, rank: spec?.shape.count ?? 1)
                     }))
                 }
@@ -39,7 +39,7 @@ enum TensorEnforcement {
             if !missing.isEmpty {
                 var message = "Model is missing inputs \(ColumnEnforcement.pyList(missing))."
                 if !extra.isEmpty { message += " Note that there were extra inputs: \(ColumnEnforcement.pyList(extra.map { .string($0) }))." }
-                throw EnforcementError(stage: .enforceInput, message, column: missing.first?.description)
+                throw ScoringError(stage: .enforceInput, message, column: missing.first?.description)
             }
             if !extra.isEmpty {
                 warnings.append(
@@ -70,9 +70,9 @@ enum TensorEnforcement {
             do {
                 return .tensor(try check(try NumpyArrayBuilder.array(.array(rows), dtype: spec.dtype), spec, name: nil))
             } catch let e as NumpyArrayBuilder.Failure {
-                throw EnforcementError(stage: .parse, "Invalid input. Data is not compatible with model signature. \(e.message)",
+                throw ScoringError(stage: .parse, "Invalid input. Data is not compatible with model signature. \(e.message)",
                                        isDeviation: e.isDeviation)
-            } catch let e as EnforcementError {
+            } catch let e as ScoringError {
                 throw e
             } catch {
                 throw fail("\(error)")
@@ -85,7 +85,7 @@ enum TensorEnforcement {
 
     /// A DataFrame column as an array: list cells are stacked (their dtype must then match),
     /// scalar cells are cast to `dtype` (shape `(n,)`, or `(n, 1)` for a rank-2 spec).
-    static func tensor(from column: Column, name: String, dtype: NumpyDType?, rank: Int) throws(EnforcementError) -> Tensor {
+    static func tensor(from column: Column, name: String, dtype: NumpyDType?, rank: Int) throws(ScoringError) -> Tensor {
         let cells = column.jsonCells
         do {
             if cells.contains(where: { $0.arrayValue != nil }) {
@@ -95,7 +95,7 @@ enum TensorEnforcement {
             if rank == 2, let t = try? Tensor(dtype: flat.dtype, shape: [flat.count, 1], storage: flat.storage) { return t }
             return flat
         } catch {
-            throw EnforcementError(
+            throw ScoringError(
                 stage: .parse,
                 "Invalid input. Data is not compatible with model signature. Failed to convert column \(name) to type '\(dtype?.name ?? "object")'. Error: \(error.message)\(Echo.location(column: name, row: error.index))",
                 column: name, row: error.index, isDeviation: error.isDeviation)
@@ -109,7 +109,7 @@ enum TensorEnforcement {
     }
 
     /// `_enforce_tensor_spec`.
-    static func check(_ t: Tensor, _ spec: TensorSpec, name: String?) throws(EnforcementError) -> Tensor {
+    static func check(_ t: Tensor, _ spec: TensorSpec, name: String?) throws(ScoringError) -> Tensor {
         let expected = spec.shape
         let actual = t.shape
         let mismatch = fail("Shape of input \(PythonRepr.tuple(actual)) does not match expected shape \(PythonRepr.tuple(expected)).", column: name)

@@ -15,12 +15,4 @@ public enum PredictionOutput: Sendable, Hashable {
         case .value(let v): return v
         }
     }
-
-    /// `{"predictions": …}`, the body of a successful `/invocations` answer.
-    public var responseJSON: JSONValue { .object(JSONObject([("predictions", json)])) }
-
-    /// Whether the body is wrapped in `{"predictions": …}` (unified-LLM answers are not).
-    public static func responseBody(for output: PredictionOutput, wrapped: Bool) -> JSONValue {
-        wrapped ? output.responseJSON : output.json
-    }
 }

@@ -70,7 +70,7 @@ extension SampleValue {
 
     /// The sample a JSON **input** file stands for: a request body (an object with exactly one of
     /// the four input fields) is read as a request; any other JSON value is taken as-is.
-    public init(inputJSON json: JSONValue) throws(RequestError) {
+    public init(inputJSON json: JSONValue) throws(ScoringError) {
         if case .object(let o) = json, o.keys.contains(where: { k in ScoringRequest.Field.allCases.contains { $0.rawValue == k } }) {
             self.init(inputRequest: try RequestParser().request(from: json))
         } else {
@@ -81,7 +81,7 @@ extension SampleValue {
     /// The sample a JSON **output** file stands for: like an input, except that a rectangular
     /// numeric array is the numpy array it represents (predict outputs are arrays in MLflow):
     /// `[[0.6341]]` is a float64 array of shape (1, 1).
-    public init(outputJSON json: JSONValue) throws(RequestError) {
+    public init(outputJSON json: JSONValue) throws(ScoringError) {
         if Tensor.isRectangularNumeric(json), let t = try? Tensor(inferringFrom: json) {
             self = .ndarray(t)
         } else {

@@ -34,13 +34,27 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
     public var path: JSONPath
     /// The file or source the text came from, if the caller named it.
     public var source: String?
+    /// What Python's `json.loads` says about the same text (`Expecting value: line 1 column 24
+    /// (char 23)`: Python's message, its 1-based line and column and 0-based character offset, all
+    /// counted in Unicode scalars). MLflow's scoring server quotes it, so mlpack's does too.
+    public var pythonMessage: String
 
-    public init(reason: Reason, line: Int, column: Int, path: JSONPath, source: String? = nil) {
+    public init(
+        reason: Reason, line: Int, column: Int, path: JSONPath, source: String? = nil, pythonMessage: String? = nil
+    ) {
         self.reason = reason
         self.line = line
         self.column = column
         self.path = path
         self.source = source
+        self.pythonMessage = pythonMessage ?? "\(reason): line \(line) column \(column)"
+    }
+
+    /// Whether the error is Python's `RecursionError` territory (nesting over the cap) rather
+    /// than a `JSONDecodeError`.
+    public var isDepthLimit: Bool {
+        if case .tooDeep = reason { return true }
+        return false
     }
 
     public var description: String {

@@ -96,6 +96,38 @@ private struct Reader {
         self.source = source
     }
 
+    /// An error at `offset` (default: the current position). `python` is the message Python's
+    /// `json.loads` gives for the same text, and `pythonOffset` where Python reports it (the
+    /// same place unless given).
+    func error(
+        _ reason: JSONParseError.Reason, at offset: Int? = nil, python: String, pythonOffset: Int? = nil
+    ) -> JSONParseError {
+        var e = error(reason, at: offset)
+        e.pythonMessage = Self.pythonMessage(python, bytes: bytes, offset: pythonOffset ?? offset ?? pos)
+        return e
+    }
+
+    /// `<message>: line L column C (char N)` with Python's counting (Unicode scalars).
+    static func pythonMessage(_ message: String, bytes: UnsafeBufferPointer<UInt8>, offset: Int) -> String {
+        var character = 0
+        var line = 1
+        var lastNewline = -1
+        var i = 0
+        let end = min(offset, bytes.count)
+        while i < end {
+            let b = bytes[i]
+            if b & 0xC0 != 0x80 {
+                if b == UInt8(ascii: "\n") {
+                    line += 1
+                    lastNewline = character
+                }
+                character += 1
+            }
+            i += 1
+        }
+        return "\(message): line \(line) column \(character - lastNewline) (char \(character))"
+    }
+
     func error(_ reason: JSONParseError.Reason, at offset: Int? = nil) -> JSONParseError {
         let end = min(offset ?? pos, bytes.count)
         var line = 1
@@ -132,12 +164,12 @@ private struct Reader {
         skipWhitespace()
         let value = try parseValue()
         skipWhitespace()
-        if pos < bytes.count { throw error(.trailingData) }
+        if pos < bytes.count { throw error(.trailingData, python: "Extra data") }
         return value
     }
 
     mutating func parseValue() throws(JSONParseError) -> JSONValue {
-        guard pos < bytes.count else { throw error(.unexpectedEnd(expected: "a value")) }
+        guard pos < bytes.count else { throw error(.unexpectedEnd(expected: "a value"), python: "Expecting value") }
         switch bytes[pos] {
         case UInt8(ascii: "{"): return try parseObject()
         case UInt8(ascii: "["): return try parseArray()
@@ -152,19 +184,24 @@ private struct Reader {
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             return try parseNumber()
         default:
-            throw error(.unexpectedCharacter(found: describeByte(at: pos), expected: "a value"))
+            throw error(.unexpectedCharacter(found: describeByte(at: pos), expected: "a value"), python: "Expecting value")
         }
     }
 
-    mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {
-        let start = pos
+    mutating func expectLiteral(_ literal: StaticString, from valueStart: Int? = nil) throws(JSONParseError) {
+        let start = valueStart ?? pos
+        let literalStart = pos
         let count = literal.utf8CodeUnitCount
         let lit = UnsafeBufferPointer(start: literal.utf8Start, count: count)
+        pos = literalStart
         for i in 0..<count {
-            guard pos + i < bytes.count else { throw error(.unexpectedEnd(expected: "'\(literal)'")) }
+            guard pos + i < bytes.count else {
+                throw error(.unexpectedEnd(expected: "'\(literal)'"), python: "Expecting value", pythonOffset: start)
+            }
             if bytes[pos + i] != lit[i] {
                 throw error(
-                    .unexpectedCharacter(found: describeByte(at: start), expected: "a value"), at: start)
+                    .unexpectedCharacter(found: describeByte(at: start), expected: "a value"), at: start,
+                    python: "Expecting value")
             }
         }
         pos += count
@@ -172,7 +209,9 @@ private struct Reader {
 
     mutating func enter() throws(JSONParseError) {
         depth += 1
-        if depth > options.maxDepth { throw error(.tooDeep(limit: options.maxDepth)) }
+        if depth > options.maxDepth {
+            throw error(.tooDeep(limit: options.maxDepth), python: "JSON nested deeper than \(options.maxDepth) levels")
+        }
     }
 
     mutating func parseArray() throws(JSONParseError) -> JSONValue {
@@ -191,12 +230,14 @@ private struct Reader {
             elements.append(try parseValue())
             path.removeLast()
             skipWhitespace()
-            guard pos < bytes.count else { throw error(.unexpectedEnd(expected: "',' or ']'")) }
+            guard pos < bytes.count else { throw error(.unexpectedEnd(expected: "',' or ']'"), python: "Expecting ',' delimiter") }
             let c = bytes[pos]
             pos += 1
             if c == UInt8(ascii: ",") { continue }
             if c == UInt8(ascii: "]") { break }
-            throw error(.unexpectedCharacter(found: describeByte(at: pos - 1), expected: "',' or ']'"), at: pos - 1)
+            throw error(
+                .unexpectedCharacter(found: describeByte(at: pos - 1), expected: "',' or ']'"), at: pos - 1,
+                python: "Expecting ',' delimiter")
         }
         depth -= 1
         return .array(elements)
@@ -214,19 +255,23 @@ private struct Reader {
         }
         while true {
             skipWhitespace()
-            guard pos < bytes.count else { throw error(.unexpectedEnd(expected: "a property name")) }
+            guard pos < bytes.count else {
+                throw error(.unexpectedEnd(expected: "a property name"), python: "Expecting property name enclosed in double quotes")
+            }
             guard bytes[pos] == UInt8(ascii: "\"") else {
-                throw error(.unexpectedCharacter(found: describeByte(at: pos), expected: "a property name in double quotes"))
+                throw error(
+                    .unexpectedCharacter(found: describeByte(at: pos), expected: "a property name in double quotes"),
+                    python: "Expecting property name enclosed in double quotes")
             }
             let keyStart = pos
             let key = try parseString()
             if object.contains(key) && options.duplicateKeys == .reject {
-                throw error(.duplicateKey(key), at: keyStart)
+                throw error(.duplicateKey(key), at: keyStart, python: "Duplicate key \(JSONWriter.python.string(.string(String(key.prefix(80)))))")
             }
             skipWhitespace()
-            guard pos < bytes.count else { throw error(.unexpectedEnd(expected: "':'")) }
+            guard pos < bytes.count else { throw error(.unexpectedEnd(expected: "':'"), python: "Expecting ':' delimiter") }
             guard bytes[pos] == UInt8(ascii: ":") else {
-                throw error(.unexpectedCharacter(found: describeByte(at: pos), expected: "':'"))
+                throw error(.unexpectedCharacter(found: describeByte(at: pos), expected: "':'"), python: "Expecting ':' delimiter")
             }
             pos += 1
             skipWhitespace()
@@ -235,50 +280,54 @@ private struct Reader {
             path.removeLast()
             object[key] = value
             skipWhitespace()
-            guard pos < bytes.count else { throw error(.unexpectedEnd(expected: "',' or '}'")) }
+            guard pos < bytes.count else { throw error(.unexpectedEnd(expected: "',' or '}'"), python: "Expecting ',' delimiter") }
             let c = bytes[pos]
             pos += 1
             if c == UInt8(ascii: ",") { continue }
             if c == UInt8(ascii: "}") { break }
-            throw error(.unexpectedCharacter(found: describeByte(at: pos - 1), expected: "',' or '}'"), at: pos - 1)
+            throw error(
+                .unexpectedCharacter(found: describeByte(at: pos - 1), expected: "',' or '}'"), at: pos - 1,
+                python: "Expecting ',' delimiter")
         }
         depth -= 1
         return .object(object)
     }
 
+    /// A number as Python's scanner reads it: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?`,
+    /// matching the longest valid prefix (a `.` or `e` without digits is left for the caller,
+    /// which reports it as Python does: `Extra data`, `Expecting ',' delimiter`).
     mutating func parseNumber() throws(JSONParseError) -> JSONValue {
         let start = pos
         var isInteger = true
         if bytes[pos] == UInt8(ascii: "-") {
             pos += 1
             if options.allowNonFiniteTokens && pos < bytes.count && bytes[pos] == UInt8(ascii: "I") {
-                try expectLiteral("Infinity")
+                try expectLiteral("Infinity", from: start)
                 return .double(-.infinity)
             }
         }
-        func digits(_ r: inout Reader) -> Int {
-            let s = r.pos
-            while r.pos < r.bytes.count && r.bytes[r.pos] >= 0x30 && r.bytes[r.pos] <= 0x39 { r.pos += 1 }
-            return r.pos - s
-        }
-        guard pos < bytes.count, bytes[pos] >= 0x30 && bytes[pos] <= 0x39 else {
-            throw error(.invalidNumber(text(start, max(pos, start + 1))), at: start)
+        func isDigit(_ i: Int) -> Bool { i < bytes.count && bytes[i] >= 0x30 && bytes[i] <= 0x39 }
+        guard isDigit(pos) else {
+            throw error(.invalidNumber(text(start, max(pos, start + 1))), at: start, python: "Expecting value")
         }
         if bytes[pos] == UInt8(ascii: "0") {
             pos += 1
         } else {
-            _ = digits(&self)
+            while isDigit(pos) { pos += 1 }
         }
-        if pos < bytes.count && bytes[pos] == UInt8(ascii: ".") {
+        if pos < bytes.count && bytes[pos] == UInt8(ascii: "."), isDigit(pos + 1) {
             isInteger = false
             pos += 1
-            if digits(&self) == 0 { throw error(.invalidNumber(text(start, pos)), at: start) }
+            while isDigit(pos) { pos += 1 }
         }
         if pos < bytes.count && (bytes[pos] == UInt8(ascii: "e") || bytes[pos] == UInt8(ascii: "E")) {
-            isInteger = false
-            pos += 1
-            if pos < bytes.count && (bytes[pos] == UInt8(ascii: "+") || bytes[pos] == UInt8(ascii: "-")) { pos += 1 }
-            if digits(&self) == 0 { throw error(.invalidNumber(text(start, pos)), at: start) }
+            var j = pos + 1
+            if j < bytes.count && (bytes[j] == UInt8(ascii: "+") || bytes[j] == UInt8(ascii: "-")) { j += 1 }
+            if isDigit(j) {
+                isInteger = false
+                pos = j
+                while isDigit(pos) { pos += 1 }
+            }
         }
         let literal = text(start, pos)
         if isInteger {
@@ -286,7 +335,7 @@ private struct Reader {
             // Python ints are unbounded: keep the exact digits. "-0..." cannot occur here (0 has no more digits).
             return .bigInt(literal)
         }
-        guard let d = Double(literal) else { throw error(.invalidNumber(literal), at: start) }
+        guard let d = Double(literal) else { throw error(.invalidNumber(literal), at: start, python: "Expecting value") }
         return .double(d)
     }
 
@@ -295,6 +344,7 @@ private struct Reader {
     }
 
     mutating func parseString() throws(JSONParseError) -> String {
+        let quote = pos
         pos += 1  // opening quote
         let start = pos
         // Fast path: no escapes.
@@ -303,23 +353,25 @@ private struct Reader {
             if b == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<pos])
                 pos += 1
-                guard let s = String(validating: slice, as: UTF8.self) else { throw error(.invalidUTF8, at: start) }
+                guard let s = String(validating: slice, as: UTF8.self) else { throw error(.invalidUTF8, at: start, python: "Invalid UTF-8 in string") }
                 return s
             }
             if b == UInt8(ascii: "\\") { break }
-            if b < 0x20 { throw error(.controlCharacterInString(b)) }
+            if b < 0x20 { throw error(.controlCharacterInString(b), python: "Invalid control character at") }
             pos += 1
         }
         var buffer = [UInt8](UnsafeBufferPointer(rebasing: bytes[start..<pos]))
         while true {
-            guard pos < bytes.count else { throw error(.unexpectedEnd(expected: "'\"' closing the string")) }
+            guard pos < bytes.count else {
+                throw error(.unexpectedEnd(expected: "'\"' closing the string"), python: "Unterminated string starting at", pythonOffset: quote)
+            }
             let b = bytes[pos]
             if b == UInt8(ascii: "\"") {
                 pos += 1
-                guard let s = String(validating: buffer, as: UTF8.self) else { throw error(.invalidUTF8, at: start) }
+                guard let s = String(validating: buffer, as: UTF8.self) else { throw error(.invalidUTF8, at: start, python: "Invalid UTF-8 in string") }
                 return s
             }
-            if b < 0x20 { throw error(.controlCharacterInString(b)) }
+            if b < 0x20 { throw error(.controlCharacterInString(b), python: "Invalid control character at") }
             if b != UInt8(ascii: "\\") {
                 buffer.append(b)
                 pos += 1
@@ -327,7 +379,9 @@ private struct Reader {
             }
             let escStart = pos
             pos += 1
-            guard pos < bytes.count else { throw error(.unexpectedEnd(expected: "an escape character")) }
+            guard pos < bytes.count else {
+                throw error(.unexpectedEnd(expected: "an escape character"), python: "Unterminated string starting at", pythonOffset: quote)
+            }
             let e = bytes[pos]
             pos += 1
             switch e {
@@ -344,29 +398,37 @@ private struct Reader {
                 if (0xD800...0xDBFF).contains(scalar) {
                     // A high surrogate must be followed by an escaped low surrogate.
                     guard pos + 1 < bytes.count, bytes[pos] == UInt8(ascii: "\\"), bytes[pos + 1] == UInt8(ascii: "u") else {
-                        throw error(.invalidEscape("lone surrogate " + text(escStart, pos)), at: escStart)
+                        throw error(
+                            .invalidEscape("lone surrogate " + text(escStart, pos)), at: escStart,
+                            python: "Lone surrogate \\uXXXX escape (not representable; mlpack refuses it)")
                     }
                     pos += 2
                     let low = try hex4(escStart)
                     guard (0xDC00...0xDFFF).contains(low) else {
-                        throw error(.invalidEscape("lone surrogate " + text(escStart, pos)), at: escStart)
+                        throw error(
+                            .invalidEscape("lone surrogate " + text(escStart, pos)), at: escStart,
+                            python: "Lone surrogate \\uXXXX escape (not representable; mlpack refuses it)")
                     }
                     scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                 } else if (0xDC00...0xDFFF).contains(scalar) {
-                    throw error(.invalidEscape("lone surrogate " + text(escStart, pos)), at: escStart)
+                    throw error(
+                            .invalidEscape("lone surrogate " + text(escStart, pos)), at: escStart,
+                            python: "Lone surrogate \\uXXXX escape (not representable; mlpack refuses it)")
                 }
                 guard let u = Unicode.Scalar(scalar) else {
-                    throw error(.invalidEscape(text(escStart, pos)), at: escStart)
+                    throw error(.invalidEscape(text(escStart, pos)), at: escStart, python: "Invalid \\uXXXX escape")
                 }
                 buffer.append(contentsOf: Array(String(Character(u)).utf8))
             default:
-                throw error(.invalidEscape(text(escStart, pos)), at: escStart)
+                throw error(.invalidEscape(text(escStart, pos)), at: escStart, python: "Invalid \\escape")
             }
         }
     }
 
     mutating func hex4(_ escStart: Int) throws(JSONParseError) -> UInt32 {
-        guard pos + 4 <= bytes.count else { throw error(.invalidEscape(text(escStart, bytes.count)), at: escStart) }
+        guard pos + 4 <= bytes.count else {
+            throw error(.invalidEscape(text(escStart, bytes.count)), at: escStart, python: "Invalid \\uXXXX escape", pythonOffset: escStart + 1)
+        }
         var v: UInt32 = 0
         for _ in 0..<4 {
             let c = bytes[pos]
@@ -375,7 +437,8 @@ private struct Reader {
             case 0x30...0x39: d = UInt32(c - 0x30)
             case 0x41...0x46: d = UInt32(c - 0x41 + 10)
             case 0x61...0x66: d = UInt32(c - 0x61 + 10)
-            default: throw error(.invalidEscape(text(escStart, pos + 1)), at: escStart)
+            default:
+                throw error(.invalidEscape(text(escStart, pos + 1)), at: escStart, python: "Invalid \\uXXXX escape", pythonOffset: escStart + 1)
             }
             v = v << 4 | d
             pos += 1

@@ -11,10 +11,11 @@ public enum CSVReader {
     ]
 
     /// Splits CSV text into records of fields; returns each record with its 1-based starting line.
-    public static func records(_ body: [UInt8]) throws(RequestError) -> [(line: Int, fields: [String])] {
-        guard let text = String(validating: body, as: UTF8.self) else {
-            throw RequestError(.malformedBody, "Failed to parse input as a Pandas DataFrame: the CSV body is not valid UTF-8")
+    public static func records(_ body: [UInt8]) throws(ScoringError) -> [(line: Int, fields: [String])] {
+        if let failure = UTF8Check.firstError(in: body) {
+            throw ScoringError(stage: .parse, ScoringMessages.csv(failure.description))
         }
+        let text = String(decoding: body, as: UTF8.self)
         var out: [(Int, [String])] = []
         var fields: [String] = []
         var field: [UInt8] = []
@@ -69,37 +70,67 @@ public enum CSVReader {
             i += 1
         }
         if inQuotes {
-            throw RequestError(.malformedBody, "Failed to parse input as a Pandas DataFrame: unterminated quoted field starting on line \(recordLine)", row: recordLine)
+            throw ScoringError(
+                stage: .parse, ScoringMessages.csv("EOF inside string starting at row \(max(0, out.count - 1)) (line \(recordLine))"),
+                row: recordLine)
         }
         if !field.isEmpty || !fields.isEmpty || quotedField { endRecord() }
         return out
     }
 
-    /// Parses a CSV body with a header row into a table.
-    public static func table(_ body: [UInt8]) throws(RequestError) -> Table {
+    /// Parses a CSV body with a header row into a table. With `schema` (a column-based
+    /// signature), string and binary columns keep their text and a datetime column is refused, as
+    /// MLflow's `parse_csv_input(schema=…)` does with `pd.read_csv(dtype=…)`; other columns (and
+    /// every column without a schema) are typed from their values.
+    public static func table(_ body: [UInt8], schema: Schema? = nil) throws(ScoringError) -> Table {
+        if let schema, schema.isTensorSpec {
+            throw ScoringError(
+                stage: .parse,
+                ScoringMessages.csv("TensorSpec only supports numpy types, use numpy_types() instead")
+                    + " (MLflow cannot read CSV for a tensor-based signature; send JSON)")
+        }
         let recs = try records(body)
         guard let header = recs.first else {
-            throw RequestError(.malformedBody, "Failed to parse input as a Pandas DataFrame: No columns to parse from file")
+            throw ScoringError(stage: .parse, ScoringMessages.csv("No columns to parse from file"))
         }
         var seen = Set<String>()
         for name in header.fields where !seen.insert(name).inserted {
-            throw RequestError(.invalidRequest, "Failed to parse input as a Pandas DataFrame: column '\(name.prefix(40))' appears twice in the header", column: name)
+            throw ScoringError(
+                stage: .parse, ScoringMessages.csv("column \(Echo.repr(name)) appears twice in the header"), column: name)
         }
-        var cells: [[JSONValue]] = Array(repeating: [], count: header.fields.count)
         for (index, rec) in recs.dropFirst().enumerated() where rec.fields.count != header.fields.count {
-            throw RequestError(
-                .invalidRequest,
-                "Failed to parse input as a Pandas DataFrame: row \(index) (line \(rec.line)) has \(rec.fields.count) fields, expected \(header.fields.count) as in the header",
+            throw ScoringError(
+                stage: .parse,
+                ScoringMessages.csv(
+                    "row \(index) (line \(rec.line)) has \(rec.fields.count) fields, expected \(header.fields.count) as in the header"),
                 row: index)
         }
-        for rec in recs.dropFirst() {
-            for (c, f) in rec.fields.enumerated() { cells[c].append(.string(f)) }
+        var columns: [Column] = []
+        for (c, name) in header.fields.enumerated() {
+            let texts = recs.dropFirst().map { $0.fields[c] }
+            let spec: ColSpec? = schema.flatMap { schema in
+                schema.hasInputNames
+                    ? schema.columns.first { $0.name?.description == name }
+                    : (c < schema.columns.count ? schema.columns[c] : nil)
+            }
+            switch spec?.type {
+            case .scalar(.datetime):
+                throw ScoringError(
+                    stage: .parse,
+                    ScoringMessages.csv(
+                        "the dtype datetime64[ns] is not supported for parsing, pass this column using parse_dates instead")
+                        + " (MLflow cannot read datetime column \(Echo.repr(name)) from CSV; send JSON)",
+                    column: name)
+            case .scalar(.string), .scalar(.binary):
+                columns.append(Column(.string(texts), validity: texts.map { !naValues.contains($0) }))
+            default:
+                columns.append(inferColumn(texts))
+            }
         }
-        let columns = cells.map { inferColumn($0.compactMap(\.stringValue)) }
         do {
             return try Table(names: header.fields.map { .string($0) }, columns: columns, rowCount: recs.count - 1)
         } catch {
-            throw RequestError(.invalidRequest, "Failed to parse input as a Pandas DataFrame: \(error.message)")
+            throw ScoringError(stage: .parse, ScoringMessages.csv(error.message))
         }
     }
 

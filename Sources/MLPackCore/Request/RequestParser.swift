@@ -12,43 +12,45 @@ public struct RequestParser: Sendable {
         self.jsonOptions.maxInputBytes = maxBodyBytes
     }
 
-    static let fieldsText = "{'dataframe_records', 'dataframe_split', 'instances', 'inputs'}"
-    static let protocolNote =
-        "IMPORTANT: The MLflow Model scoring protocol has changed in MLflow version 2.0. If you are seeing this error, you are likely using an outdated scoring request format. To resolve the error, either update your request format or adjust your MLflow Model's scoring server to use a version prior to MLflow 2.0. For more information, refer to https://www.mlflow.org/docs/latest/models.html#deploy-mlflow-models"
     static let unifiedLLMKeys = ["messages", "prompt", "input"]
 
-    /// Parses a body of the given content type.
-    public func parse(_ body: [UInt8], contentType: RequestContentType) throws(RequestError) -> ScoringRequest {
+    /// Parses a body of the given content type. With `schema`, a CSV body's columns are read as
+    /// the schema types them (MLflow's `parse_csv_input(schema=…)`); without, their types are
+    /// inferred as `pandas.read_csv` does.
+    public func parse(_ body: [UInt8], contentType: RequestContentType, schema: Schema? = nil) throws(ScoringError)
+        -> ScoringRequest
+    {
         if body.count > maxBodyBytes {
-            throw RequestError(.malformedBody, "Request body of \(body.count) bytes exceeds the limit of \(maxBodyBytes) bytes")
+            throw ScoringError(stage: .parse, "Request body of \(body.count) bytes exceeds the limit of \(maxBodyBytes) bytes")
         }
         switch contentType {
         case .json: return try parseJSON(body)
-        case .csv: return ScoringRequest(payload: .table(try CSVReader.table(body), source: .csv))
+        case .csv:
+            return ScoringRequest(payload: .table(try CSVReader.table(body, schema: schema), source: .csv))
         case .jsonLines: return ScoringRequest(payload: .table(try parseJSONLines(body), source: .jsonLines))
         }
     }
 
-    /// Parses a JSON body.
-    public func parseJSON(_ body: [UInt8]) throws(RequestError) -> ScoringRequest {
+    /// Parses a JSON body: a UTF-8 BOM is skipped (Python's `json.loads(bytes)` reads utf-8-sig),
+    /// invalid UTF-8 and syntax errors get Python's messages, as MLflow's server quotes them.
+    public func parseJSON(_ body: [UInt8]) throws(ScoringError) -> ScoringRequest {
+        let text = body.starts(with: [0xEF, 0xBB, 0xBF]) ? body[3...] : body[...]
+        if let failure = UTF8Check.firstError(in: Array(text)) {
+            throw ScoringError(stage: .parse, ScoringMessages.invalidJSONEncoding(failure))
+        }
         let value: JSONValue
         do {
-            value = try JSONParser(options: jsonOptions).parse(body)
+            value = try JSONParser(options: jsonOptions).parse(text)
         } catch {
-            throw RequestError(
-                .malformedBody, "Invalid input. Ensure that input is a valid JSON formatted string. Error: \(error)",
-                key: error.path.description)
+            throw ScoringError(stage: .parse, ScoringMessages.invalidJSON(error), key: error.path.description)
         }
         return try request(from: value)
     }
 
     /// Interprets an already-parsed JSON body.
-    public func request(from value: JSONValue) throws(RequestError) -> ScoringRequest {
+    public func request(from value: JSONValue) throws(ScoringError) -> ScoringRequest {
         guard case .object(let o) = value else {
-            let got = value.arrayValue != nil ? "a list" : "a \(value.pythonTypeName)"
-            throw RequestError(
-                .invalidRequest,
-                "Invalid input. The input must be a JSON dictionary with exactly one of the input fields \(Self.fieldsText). Received \(got).")
+            throw ScoringError(stage: .parse, ScoringMessages.notADictionary(value))
         }
         if o.keys.contains(where: Self.unifiedLLMKeys.contains) {
             return ScoringRequest(payload: .unifiedLLM(o))
@@ -56,14 +58,12 @@ public struct RequestParser: Sendable {
         let present = ScoringRequest.Field.allCases.filter { o.contains($0.rawValue) }
         guard present.count == 1, let field = present.first, let data = o[field.rawValue] else {
             let given = o.keys.filter { k in ScoringRequest.Field.allCases.contains { $0.rawValue == k } }
-            throw RequestError(
-                .invalidRequest,
-                "The input must be a JSON dictionary with exactly one of the input fields \(Self.fieldsText). Received dictionary with input fields: [\(given.map { "'\($0)'" }.joined(separator: ", "))]. \(Self.protocolNote)")
+            throw ScoringError(stage: .parse, ScoringMessages.wrongFormatKeys(given))
         }
         var params: JSONObject? = nil
         if let p = o["params"], !p.isNull {
             guard case .object(let po) = p else {
-                throw RequestError(.invalidRequest, "Parameters must be a dictionary. Got type '\(p.pythonTypeName)'.", key: "params")
+                throw ScoringError(stage: .enforceParams, ScoringMessages.paramsNotADictionary(p), key: "params", column: "params")
             }
             params = po
         }
@@ -72,7 +72,7 @@ public struct RequestParser: Sendable {
             do {
                 return ScoringRequest(payload: .table(try Table(splitJSON: data), source: .dataframeSplit), params: params)
             } catch {
-                throw RequestError(.invalidRequest, "Invalid input. \(error.message)", key: field.rawValue)
+                throw ScoringError(stage: .parse, "Invalid input. \(error.message)", key: field.rawValue)
             }
         case .dataframeRecords:
             return ScoringRequest(payload: .table(try records(data), source: .dataframeRecords), params: params)
@@ -81,11 +81,9 @@ public struct RequestParser: Sendable {
         }
     }
 
-    func records(_ data: JSONValue) throws(RequestError) -> Table {
+    func records(_ data: JSONValue) throws(ScoringError) -> Table {
         guard case .array(let items) = data else {
-            throw RequestError(
-                .invalidRequest,
-                "Invalid input. Dataframe records format must be a list of records. Got \(data.objectValue != nil ? "dictionary" : data.pythonTypeName).",
+            throw ScoringError(stage: .parse, "Invalid input. Dataframe records format must be a list of records. Got \(data.objectValue != nil ? "dictionary" : data.pythonTypeName).",
                 key: "dataframe_records")
         }
         do {
@@ -95,22 +93,21 @@ public struct RequestParser: Sendable {
             var objects: [JSONObject] = []
             for (i, item) in items.enumerated() {
                 guard case .object(let r) = item else {
-                    throw RequestError(
-                        .invalidRequest, "Invalid input. Record \(i) of dataframe_records must be a JSON object, got \(item.kindName).",
+                    throw ScoringError(stage: .parse, "Invalid input. Record \(i) of dataframe_records must be a JSON object, got \(item.kindName).",
                         key: "dataframe_records[\(i)]", row: i)
                 }
                 objects.append(r)
             }
             return try Table(records: objects)
-        } catch let e as RequestError {
+        } catch let e as ScoringError {
             throw e
         } catch {
-            throw RequestError(.invalidRequest, "Invalid input. \(error)", key: "dataframe_records")
+            throw ScoringError(stage: .parse, "Invalid input. \(error)", key: "dataframe_records")
         }
     }
 
     /// JSON Lines: one JSON object (a record) per non-blank line.
-    func parseJSONLines(_ body: [UInt8]) throws(RequestError) -> Table {
+    func parseJSONLines(_ body: [UInt8]) throws(ScoringError) -> Table {
         var records: [JSONObject] = []
         var lineNumber = 0
         for line in body.split(separator: 0x0A, omittingEmptySubsequences: false) {
@@ -121,20 +118,19 @@ public struct RequestParser: Sendable {
             do {
                 value = try JSONParser(options: jsonOptions).parse(trimmed, source: "line \(lineNumber)")
             } catch {
-                throw RequestError(.malformedBody, "Invalid JSON Lines input: \(error)", row: lineNumber)
+                throw ScoringError(stage: .parse, "Invalid JSON Lines input: \(error)", row: lineNumber)
             }
             guard case .object(let o) = value else {
-                throw RequestError(
-                    .invalidRequest, "Invalid JSON Lines input: line \(lineNumber) must be a JSON object (one record), got \(value.kindName)",
+                throw ScoringError(stage: .parse, "Invalid JSON Lines input: line \(lineNumber) must be a JSON object (one record), got \(value.kindName)",
                     row: lineNumber)
             }
             records.append(o)
         }
-        if records.isEmpty { throw RequestError(.invalidRequest, "Invalid JSON Lines input: no records") }
+        if records.isEmpty { throw ScoringError(stage: .parse, "Invalid JSON Lines input: no records") }
         do {
             return try Table(records: records)
         } catch {
-            throw RequestError(.invalidRequest, "Invalid JSON Lines input: \(error.message)")
+            throw ScoringError(stage: .parse, "Invalid JSON Lines input: \(error.message)")
         }
     }
 }

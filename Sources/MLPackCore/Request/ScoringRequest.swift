@@ -34,6 +34,34 @@ public struct ScoringRequest: Sendable, Hashable {
         self.payload = payload
         self.params = params
     }
+
+    /// Rows counted for a server's row cap: a table's rows; for `inputs`/`instances`, the length
+    /// of a list, the longest list among a dict's values, else 1; for a unified-LLM body, the
+    /// longest list among its values (and their dict values), at least 1.
+    public var rowCount: Int {
+        switch payload {
+        case .table(let table, _): return table.rowCount
+        case .json(let value, _):
+            if case .array(let items) = value { return items.count }
+            if case .object(let members) = value { return max(1, Self.longestList(in: members) ?? 1) }
+            return 1
+        case .unifiedLLM(let object):
+            var rows = 1
+            for (_, value) in object {
+                if case .array(let items) = value { rows = max(rows, items.count) }
+                if case .object(let inner) = value, let n = Self.longestList(in: inner) { rows = max(rows, n) }
+            }
+            return rows
+        }
+    }
+
+    static func longestList(in object: JSONObject) -> Int? {
+        var longest: Int?
+        for (_, value) in object {
+            if case .array(let items) = value { longest = max(longest ?? 0, items.count) }
+        }
+        return longest
+    }
 }
 
 /// The body formats mlpack reads.
@@ -44,17 +72,17 @@ public enum RequestContentType: String, Sendable, CaseIterable {
 
     /// Accepts the short names (`json`, `csv`, `jsonl`) and the MIME types `application/json`,
     /// `text/csv`, `application/jsonl`, `application/x-ndjson` (with an optional `charset=utf-8`).
-    public init(mimeType text: String) throws(RequestError) {
+    public init(mimeType text: String) throws(ScoringError) {
         let parts = text.split(separator: ";").map { $0.trimmingCharacters() }
         let mime = parts.first ?? ""
         for p in parts.dropFirst() {
             let kv = p.split(separator: "=", maxSplits: 1).map { String($0).trimmingCharacters() }
             if kv.first?.lowercased() == "charset" {
                 if kv.count < 2 || kv[1].lowercased() != "utf-8" {
-                    throw RequestError(.unsupportedContentType, "The scoring server only supports UTF-8")
+                    throw ScoringError(stage: .contentType, "The scoring server only supports UTF-8")
                 }
             } else {
-                throw RequestError(.unsupportedContentType, "Unrecognized content type parameters: \(kv.first ?? "").")
+                throw ScoringError(stage: .contentType, "Unrecognized content type parameters: \(kv.first ?? "").")
             }
         }
         switch mime {
@@ -62,8 +90,8 @@ public enum RequestContentType: String, Sendable, CaseIterable {
         case "csv", "text/csv": self = .csv
         case "jsonl", "application/jsonl", "application/x-ndjson", "application/jsonlines": self = .jsonLines
         default:
-            throw RequestError(
-                .unsupportedContentType,
+            throw ScoringError(
+                stage: .contentType,
                 "This predictor only supports the following content types: Types: ['text/csv', 'application/json', 'application/jsonl']. Got '\(mime.prefix(60))'.")
         }
     }

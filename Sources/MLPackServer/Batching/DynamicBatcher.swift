@@ -1,3 +1,4 @@
+import MLPackCore
 import Metrics
 
 /// Queues the rows of concurrent requests and hands them to one batch function in batches.

@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import HummingbirdCore
 import Logging
@@ -9,48 +10,78 @@ import Prometheus
 /// `mlpack serve`: one model behind MLflow's scoring protocol.
 ///
 /// ```swift
-/// let server = ScoringServer(model: model, configuration: .init(reportedVersion: "3.17.2"), logger: logger)
+/// let service = ModelService(name: "similarity", model: loaded, configuration: configuration)
+/// let server = ScoringServer(service: service, configuration: configuration, logger: logger)
 /// try await server.run()   // until SIGTERM/SIGINT; in-flight requests are answered first
 /// ```
+///
+/// Routes (Hummingbird's router): `GET /ping`, `/health`, `/version`; `POST /invocations`;
+/// mlpack's `POST /embed`, `POST /similarity` and `GET /metrics`. Middleware, outermost first:
+/// the response edge (request id, errors rendered as MLflow's JSON, metrics, access log), FastAPI's
+/// `{"detail": …}` 404/405 bodies, then the bearer key on every route but the three probes.
 public struct ScoringServer: Sendable {
-    public let model: any ScoringModel
+    public let service: ModelService
     public let configuration: ScoringServerConfiguration
     public let logger: Logger
     let metrics: ServerMetrics
 
     /// - Parameter registry: the Prometheus registry `/metrics` renders; pass the one the
-    ///   model's own batchers report to (see ``metricsFactory(for:)``).
+    ///   service's batchers report to (see ``metricsFactory(for:)``).
     public init(
-        model: any ScoringModel, configuration: ScoringServerConfiguration, logger: Logger,
+        service: ModelService, configuration: ScoringServerConfiguration, logger: Logger,
         registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
     ) {
-        self.model = model
+        self.service = service
         self.configuration = configuration
         self.logger = logger
         metrics = ServerMetrics(registry: registry)
     }
 
     /// The swift-metrics factory the server uses over `registry` (its histogram buckets), for
-    /// metrics a model records itself, e.g. a ``DynamicBatcher`` inside ``LoadedScoringModel``.
+    /// the metrics of a ``ModelService``'s batchers.
     public static func metricsFactory(for registry: PrometheusCollectorRegistry) -> any MetricsFactory {
         ServerMetrics.factory(for: registry)
     }
 
-    /// The responder alone (for embedding the routes in another Hummingbird application).
-    public func makeResponder() -> ScoringResponder {
-        ScoringResponder(model: model, configuration: configuration, metrics: metrics)
+    /// The router with every route and middleware (for embedding in another application, and
+    /// for Hummingbird's in-process test client).
+    public func makeRouter() -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: ResponseEdgeMiddleware(metrics: metrics))
+        router.add(middleware: FastAPIStatusMiddleware(routes: Self.routes))
+        let handlers = ScoringHandlers(service: service, configuration: configuration, metrics: metrics)
+        for probe in ["/ping", "/health"] {
+            router.get(RouterPath(probe)) { _, _ in Self.response(200, contentType: "application/json", body: Array("\n".utf8)) }
+        }
+        let version = configuration.reportedVersion
+        router.get("/version") { _, _ in Self.response(200, contentType: "application/json", body: Array(version.utf8)) }
+        let protected = router.group()
+        if let key = configuration.apiKey { protected.add(middleware: BearerAuthMiddleware(key: key)) }
+        protected.get("/metrics") { _, _ in
+            Self.response(200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: handlers.metrics.render())
+        }
+        protected.post("/invocations") { request, context in try await handlers.invocations(request, context: context) }
+        protected.post("/embed") { request, context in try await handlers.embed(request, context: context) }
+        protected.post("/similarity") { request, context in try await handlers.similarity(request, context: context) }
+        return router
     }
 
+    /// The methods each route answers (for FastAPI's 405 and its `Allow` header).
+    static let routes: [String: String] = [
+        "/ping": "GET", "/health": "GET", "/version": "GET", "/metrics": "GET",
+        "/invocations": "POST", "/embed": "POST", "/similarity": "POST",
+    ]
+
     /// The Hummingbird application: bind address, connection cap, idle timeout, this server's
-    /// responder. `onServerRunning` receives the bound port (useful with port 0).
+    /// router. `onServerRunning` receives the bound port (useful with port 0).
     public func makeApplication(
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-    ) -> Application<ScoringResponder> {
+    ) -> some ApplicationProtocol {
         let idle = TimeAmount.nanoseconds(
             configuration.idleTimeout.components.seconds * 1_000_000_000
                 + configuration.idleTimeout.components.attoseconds / 1_000_000_000)
         return Application(
-            responder: makeResponder(),
+            router: makeRouter(),
             server: .http1(configuration: .init(idleTimeout: idle)),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port),
@@ -61,12 +92,141 @@ public struct ScoringServer: Sendable {
     }
 
     /// Serves until SIGTERM or SIGINT, then stops accepting connections, answers the requests in
-    /// flight and returns (the process then exits 0).
+    /// flight, stops the model's worker threads and returns (the process then exits 0).
     public func run(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        try await makeApplication(onServerRunning: onServerRunning).runService(
-            gracefulShutdownSignals: [.sigterm, .sigint])
+        do {
+            try await makeApplication(onServerRunning: onServerRunning).runService(
+                gracefulShutdownSignals: [.sigterm, .sigint])
+        } catch {
+            await service.shutdown()
+            throw error
+        }
+        await service.shutdown()
     }
 
     /// mlpack's version as sent in the `Server` header.
     public static var serverVersion: String { MLPack.version }
+
+    static func response(_ status: Int, contentType: String, body: [UInt8]) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = contentType
+        headers[.contentLength] = String(body.count)
+        return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
+
+/// The handlers of the scoring routes: HTTP concerns only (content type, body, limits, deadline);
+/// the request itself goes through ``ModelService`` and core's ``ScoringPipeline``.
+struct ScoringHandlers: Sendable {
+    let service: ModelService
+    let configuration: ScoringServerConfiguration
+    let metrics: ServerMetrics
+
+    func invocations(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let deadline = ContinuousClock.now + configuration.requestTimeout
+        let contentType: RequestContentType
+        switch ContentTypeCheck.check(request.headers[.contentType]) {
+        case .unsupported(let text):
+            throw ScoringError(stage: .contentType, text)
+        case .accepted(let type, _):
+            contentType = type
+        }
+        let body = try await readBody(request, until: deadline)
+        let parsed = try service.pipeline.parse(body, contentType: contentType)
+        try checkRows(parsed.rowCount)
+        let service = self.service
+        let logger = context.logger
+        let answer = try await runModel(until: deadline, logger: logger) {
+            try await service.invoke(parsed, logger: logger)
+        }
+        return ScoringServer.response(200, contentType: "application/json", body: Array(answer.body.utf8))
+    }
+
+    func embed(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        guard service.embeds else { throw ScoringError.endpointNotFound(ScoringMessages.noEmbeddings(model: service.name)) }
+        return try await shortcut(request, route: "/embed", logger: context.logger) { body throws(ScoringError) in
+            let texts = try ShortcutRequest.embedTexts(body)
+            return (texts.count, { [service] in try ShortcutRequest.embeddingsJSON(try await service.embed(texts)) })
+        }
+    }
+
+    func similarity(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        guard service.scoresPairs else { throw ScoringError.endpointNotFound(ScoringMessages.noPairScores(model: service.name)) }
+        return try await shortcut(request, route: "/similarity", logger: context.logger) { body throws(ScoringError) in
+            let pairs = try ShortcutRequest.similarityPairs(body)
+            return (pairs.count, { [service] in try ShortcutRequest.scoresJSON(try await service.scorePairs(pairs)) })
+        }
+    }
+
+    /// Shared steps of the shortcuts: JSON content type, body, the one JSON reader (same limits
+    /// as `/invocations`), row cap, then the batched call under the deadline.
+    private func shortcut(
+        _ request: Request, route: String, logger: Logger,
+        parse: (JSONValue) throws(ScoringError) -> (rows: Int, run: @Sendable () async throws -> [UInt8])
+    ) async throws -> Response {
+        let deadline = ContinuousClock.now + configuration.requestTimeout
+        guard case .accepted(.json, _) = ContentTypeCheck.check(request.headers[.contentType]) else {
+            throw ScoringError(stage: .contentType, "\(route) accepts only 'application/json' bodies.")
+        }
+        let body = try await readBody(request, until: deadline)
+        let value: JSONValue
+        do {
+            value = try JSONParser(options: service.pipeline.parser.jsonOptions).parse(body)
+        } catch {
+            if error.isDepthLimit { throw ScoringError.badRequest(ScoringMessages.invalidJSON(error)) }
+            throw ScoringError.badRequest("\(route): the body is not valid JSON: \(error.pythonMessage).")
+        }
+        let (rows, run) = try parse(value)
+        try checkRows(rows)
+        let json = try await runModel(until: deadline, logger: logger, run)
+        return ScoringServer.response(200, contentType: "application/json", body: json)
+    }
+
+    private func checkRows(_ rows: Int) throws(ScoringError) {
+        if rows > configuration.maxRowsPerRequest {
+            throw .tooManyRows(rows, limit: configuration.maxRowsPerRequest)
+        }
+    }
+
+    private func readBody(_ request: Request, until deadline: ContinuousClock.Instant) async throws -> [UInt8] {
+        let limit = configuration.maxBodyBytes
+        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > limit {
+            throw ScoringError.bodyTooLarge(limit: limit)
+        }
+        do {
+            let buffer = try await Deadline.run(until: deadline) { try await request.body.collect(upTo: limit) }
+            return Array(buffer.readableBytesView)
+        } catch is NIOTooManyBytesError {
+            throw ScoringError.bodyTooLarge(limit: limit)
+        } catch is Deadline.Expired {
+            throw ScoringError.bodyTimeout(seconds: configuration.requestTimeout.seconds)
+        }
+    }
+
+    /// Runs the model call under the deadline. A ``ScoringError`` (bad input, full queue) goes to
+    /// the client as it is; any other error is logged and answered with MLflow's generic message.
+    private func runModel<T: Sendable>(
+        until deadline: ContinuousClock.Instant, logger: Logger, _ operation: @escaping @Sendable () async throws -> T
+    ) async throws(ScoringError) -> T {
+        do {
+            return try await Deadline.run(until: deadline, operation)
+        } catch let error as ScoringError {
+            throw error
+        } catch is Deadline.Expired {
+            logger.warning("request timed out after \(configuration.requestTimeout)")
+            throw .deadlineExceeded(seconds: configuration.requestTimeout.seconds)
+        } catch is CancellationError {
+            throw .cancelled
+        } catch {
+            logger.error("model error: \(error)")
+            throw .badRequest(ScoringMessages.unexpectedModelError)
+        }
+    }
+}
+
+extension Duration {
+    /// The duration in seconds as a `Double`.
+    var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
 }

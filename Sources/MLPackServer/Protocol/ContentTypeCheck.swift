@@ -1,3 +1,5 @@
+import MLPackCore
+
 /// MLflow's `Content-Type` handling for `/invocations` (scoring_server `invocations`), step for step:
 /// split on `;`, strip each part; the first is the mime type, compared case-sensitively; each other
 /// part is `key=value` (`partition("=")`, keys case-sensitive, later keys win). A `charset` other
@@ -6,25 +8,10 @@ public enum ContentTypeCheck {
     /// The outcome for one header value.
     public enum Outcome: Sendable, Equatable {
         /// Accepted: the media type and the parameters in order.
-        case accepted(InvocationContentType, parameters: [ContentTypeParameter])
+        case accepted(RequestContentType, parameters: [ContentTypeParameter])
         /// Refused with 415 and this plain-text body (MLflow's text).
         case unsupported(String)
     }
-
-    /// MLflow's supported list as its 415 message prints it.
-    static let mlflowTypesList = "['text/csv', 'application/json', 'application/vnd.apache.parquet']"
-
-    /// MLflow's "scoring protocol changed in 2.0" paragraph, appended to several errors.
-    public static let scoringProtocolChangeInfo =
-        "IMPORTANT: The MLflow Model scoring protocol has changed in MLflow version 2.0. If you are"
-        + " seeing this error, you are likely using an outdated scoring request format. To resolve the"
-        + " error, either update your request format or adjust your MLflow Model's requirements file to"
-        + " specify an older version of MLflow (for example, change the 'mlflow' requirement specifier"
-        + " to 'mlflow==1.30.0'). If you are making a request using the MLflow client"
-        + " (e.g. via `mlflow.pyfunc.spark_udf()`), upgrade your MLflow client to a version >= 2.0 in"
-        + " order to use the new request format. For more information about the updated MLflow"
-        + " Model scoring protocol in MLflow 2.0, see"
-        + " https://mlflow.org/docs/latest/models.html#deploy-mlflow-models."
 
     /// The longest header value quoted back in a 415 message (headers are not payload, but are capped).
     static let maxQuotedHeader = 200
@@ -33,9 +20,7 @@ public enum ContentTypeCheck {
     public static func check(_ header: String?) -> Outcome {
         guard let header else {
             // MLflow 3.17 crashes here (500 "Internal Server Error"); mlpack answers 415.
-            return .unsupported(
-                "This predictor only supports the following content types: Types: \(mlflowTypesList)."
-                    + " Got no Content-Type header.")
+            return .unsupported(ScoringMessages.missingContentType)
         }
         let parts = header.split(separator: ";", omittingEmptySubsequences: false).map {
             $0.trimmingPythonWhitespace()
@@ -62,29 +47,23 @@ public enum ContentTypeCheck {
         }
         let charset = parameters.first(where: { $0.name == "charset" })?.value ?? "utf-8"
         if charset.lowercased() != "utf-8" {
-            return .unsupported("The scoring server only supports UTF-8")
+            return .unsupported(ScoringMessages.onlyUTF8)
         }
         let unexpected = parameters.map(\.name).filter { $0 != "charset" }
         if !unexpected.isEmpty {
-            return .unsupported(
-                "Unrecognized content type parameters: \(unexpected.joined(separator: ", ")). "
-                    + scoringProtocolChangeInfo)
+            return .unsupported(ScoringMessages.unrecognizedContentTypeParameters(unexpected))
         }
         switch mime {
-        case InvocationContentType.json.rawValue:
+        case "application/json":
             return .accepted(.json, parameters: parameters)
-        case InvocationContentType.csv.rawValue:
+        case "text/csv":
             return .accepted(.csv, parameters: parameters)
         case "application/vnd.apache.parquet":
-            return .unsupported(
-                "mlpack serve does not read Parquet bodies (application/vnd.apache.parquet);"
-                    + " send application/json or text/csv.")
+            return .unsupported(ScoringMessages.parquetUnsupported)
         default:
             let quoted =
                 header.count > maxQuotedHeader ? String(header.prefix(maxQuotedHeader)) + "…" : header
-            return .unsupported(
-                "This predictor only supports the following content types: Types: \(mlflowTypesList)."
-                    + " Got '\(quoted)'.")
+            return .unsupported(ScoringMessages.unsupportedContentType(quoted))
         }
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import MLPackCore
 
 /// Bodies of mlpack's `POST /embed` and `POST /similarity` shortcuts (the shapes of Hugging Face
 /// text-embeddings-inference): `{"inputs": "text" | ["text", ...]}` and
@@ -6,7 +6,7 @@ import Foundation
 /// be sent without the `inputs` wrapper).
 enum ShortcutRequest {
     /// The texts of an `/embed` body.
-    static func embedTexts(_ body: [UInt8]) throws(ScoringError) -> [String] {
+    static func embedTexts(_ body: JSONValue) throws(ScoringError) -> [String] {
         let object = try topLevelObject(body, route: "/embed", allowedKeys: ["inputs"])
         guard let inputs = object["inputs"] else {
             throw .badRequest("/embed: the body must have the key 'inputs' (a string or a list of strings).")
@@ -19,7 +19,7 @@ enum ShortcutRequest {
     }
 
     /// The pairs of a `/similarity` body: `(source_sentence, sentences[i])` for each `i`.
-    static func similarityPairs(_ body: [UInt8]) throws(ScoringError) -> [SentencePair] {
+    static func similarityPairs(_ body: JSONValue) throws(ScoringError) -> [SentencePair] {
         let keys: Set<String> = ["inputs", "source_sentence", "sentences"]
         var object = try topLevelObject(body, route: "/similarity", allowedKeys: keys)
         var prefix = ""
@@ -89,17 +89,11 @@ enum ShortcutRequest {
 
     // MARK: Helpers
 
-    private static func topLevelObject(_ body: [UInt8], route: String, allowedKeys: Set<String>)
-        throws(ScoringError) -> [String: JSONShape]
+    private static func topLevelObject(_ body: JSONValue, route: String, allowedKeys: Set<String>)
+        throws(ScoringError) -> JSONObject
     {
-        let parsed: JSONShape
-        do {
-            parsed = try JSONDecoder().decode(JSONShape.self, from: Data(body))
-        } catch {
-            throw .badRequest("\(route): the body is not valid JSON.")
-        }
-        guard case .object(let object) = parsed else {
-            throw .badRequest("\(route): the body must be a JSON object, got \(kind(parsed)).")
+        guard case .object(let object) = body else {
+            throw .badRequest("\(route): the body must be a JSON object, got \(kind(body)).")
         }
         if let unknown = object.keys.sorted().first(where: { !allowedKeys.contains($0) }) {
             let expected = allowedKeys.sorted().map { "'\($0)'" }.joined(separator: ", ")
@@ -108,7 +102,7 @@ enum ShortcutRequest {
         return object
     }
 
-    private static func strings(_ list: [JSONShape], path: String, route: String) throws(ScoringError) -> [String] {
+    private static func strings(_ list: [JSONValue], path: String, route: String) throws(ScoringError) -> [String] {
         var texts: [String] = []
         texts.reserveCapacity(list.count)
         for (i, element) in list.enumerated() {
@@ -121,46 +115,19 @@ enum ShortcutRequest {
     }
 
     /// The JSON kind of a parsed value, for error messages (never the value itself).
-    static func kind(_ value: JSONShape) -> String {
+    static func kind(_ value: JSONValue) -> String {
         switch value {
         case .string: return "a string"
         case .array: return "a list"
         case .object: return "an object"
         case .null: return "null"
         case .bool: return "a boolean"
-        case .number: return "a number"
+        case .int, .bigInt, .double: return "a number"
         }
     }
 
     /// At most 40 characters of a user-supplied key, for error messages.
     static func clip(_ text: String) -> String {
         text.count > 40 ? String(text.prefix(40)) + "…" : text
-    }
-}
-
-/// A parsed JSON value, just enough to check the shortcut bodies' shapes.
-enum JSONShape: Decodable {
-    case null
-    case bool(Bool)
-    case number(Double)
-    case string(String)
-    case array([JSONShape])
-    case object([String: JSONShape])
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else if let value = try? container.decode([JSONShape].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: JSONShape].self))
-        }
     }
 }

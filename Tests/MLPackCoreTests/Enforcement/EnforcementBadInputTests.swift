@@ -10,7 +10,7 @@ import Testing
     static let columns = #"[{"type": "long", "name": "a", "required": true}, {"type": "double", "name": "b", "required": true}]"#
     static let typed = #"[{"type": "binary", "name": "bin", "required": true}, {"type": "datetime", "name": "dt", "required": true}, {"type": "integer", "name": "i", "required": true}, {"type": "float", "name": "f", "required": true}, {"type": "boolean", "name": "flag", "required": true}]"#
 
-    static func error(_ body: String, _ sig: ModelSignature?, _ type: RequestContentType = .json) -> EnforcementError? {
+    static func error(_ body: String, _ sig: ModelSignature?, _ type: RequestContentType = .json) -> ScoringError? {
         do {
             _ = try SchemaEnforcer.enforce(body: Array(body.utf8), contentType: type, signature: sig)
             return nil
@@ -122,6 +122,6 @@ import Testing
         let sig = try Self.signature(Self.columns)
         let ok = try SchemaEnforcer.enforce(input: .value(["a": 1, "b": 2.5]), params: nil, signature: sig)
         #expect(ok.input == .table(try Table(names: ["a", "b"], columns: [Column(.int64([1])), Column(.double([2.5]))], rowCount: 1)))
-        #expect(throws: EnforcementError.self) { try SchemaEnforcer.enforce(input: .value(["a": 1.5, "b": 2.5]), params: nil, signature: sig) }
+        #expect(throws: ScoringError.self) { try SchemaEnforcer.enforce(input: .value(["a": 1.5, "b": 2.5]), params: nil, signature: sig) }
     }
 }

@@ -10,7 +10,7 @@ import Testing
         var id: String
         var agrees: Bool
         var detail: String
-        var ourError: EnforcementError?
+        var ourError: ScoringError?
         var messageMatches: Bool?
     }
 
@@ -53,15 +53,15 @@ import Testing
     static func run(_ c: JSONValue) throws -> Outcome {
         let id = c["id"]?.stringValue ?? "?"
         let signature = try signature(c)
-        let result: Result<EnforcedInput, EnforcementError>
+        let result: Result<EnforcedInput, ScoringError>
         if c["via"]?.stringValue == "predict" {
             let input = try DescribeEncoding.modelInput(c["python_input"] ?? .null)
             let params = c["python_params"].flatMap { DescribeEncoding.plain($0).objectValue }
-            result = Result { () throws(EnforcementError) in try SchemaEnforcer.enforce(input: input, params: params, signature: signature) }
+            result = Result { () throws(ScoringError) in try SchemaEnforcer.enforce(input: input, params: params, signature: signature) }
         } else {
             let contentType: RequestContentType = c["content_type"]?.stringValue == "text/csv" ? .csv : .json
             let body = Array((c["body"]?.stringValue ?? "").utf8)
-            result = Result { () throws(EnforcementError) in try SchemaEnforcer.enforce(body: body, contentType: contentType, signature: signature) }
+            result = Result { () throws(ScoringError) in try SchemaEnforcer.enforce(body: body, contentType: contentType, signature: signature) }
         }
         let accepted = c["accepted"]?.boolValue ?? false
         switch result {

@@ -1,0 +1,112 @@
+import Logging
+import MLPackCore
+import Metrics
+import NIOPosix
+
+/// The model behind `mlpack serve`: core's ``ScoringPipeline`` (parse → enforce → predict, the
+/// same road `mlpack predict` takes), a dedicated thread pool for the model calls, and the
+/// batchers that gather concurrent requests into one call.
+///
+/// Model calls (BLAS, the tokenizer) block their thread for milliseconds to seconds, so they never
+/// run on an event loop or on Swift's cooperative pool: they run on ``pool``, a `NIOThreadPool`
+/// with one thread per worker (`--workers`); the handlers await them without holding a thread.
+public final class ModelService: Sendable {
+    /// A short name for logs and messages (the flavor that loaded the model).
+    public let name: String
+    public let pipeline: ScoringPipeline
+    let pool: NIOThreadPool
+    let workers: Int
+    private let invocations: DynamicBatcher<EnforcedInput, Result<ScoringAnswer, ScoringError>>
+    private let embedder: DynamicBatcher<String, [Float]>?
+    private let pairScorer: DynamicBatcher<SentencePair, Double>?
+
+    /// Starts `configuration.batching.maxConcurrentBatches` worker threads for `model`.
+    /// Call ``shutdown()`` when done.
+    public init(
+        name: String, model: any LoadedModel, configuration: ScoringServerConfiguration,
+        metricsFactory: any MetricsFactory = MetricsSystem.factory
+    ) {
+        self.name = name
+        pipeline = ScoringPipeline(
+            model: model,
+            parser: RequestParser(
+                maxBodyBytes: configuration.maxBodyBytes,
+                jsonOptions: .init(maxDepth: configuration.maxJSONDepth, maxInputBytes: configuration.maxBodyBytes)))
+        workers = max(1, configuration.batching.maxConcurrentBatches)
+        let pool = NIOThreadPool(numberOfThreads: workers)
+        pool.start()
+        self.pool = pool
+        let pipeline = self.pipeline
+        // Requests with one row each are gathered; a model without batch support still goes
+        // through the batcher (one predict per input) so the queue cap and the workers apply.
+        invocations = DynamicBatcher(
+            name: "invocations", configuration: configuration.batcherConfiguration(), metricsFactory: metricsFactory
+        ) { inputs in
+            try await pool.runIfActive { pipeline.predict(batch: inputs) }
+        }
+        if let embedding = model as? any SentenceEmbeddingModel {
+            embedder = DynamicBatcher(
+                name: "embed", configuration: configuration.batcherConfiguration(), metricsFactory: metricsFactory
+            ) { texts in
+                try await pool.runIfActive { try embedding.embed(texts) }
+            }
+        } else {
+            embedder = nil
+        }
+        if let scoring = model as? any SentencePairScoringModel {
+            pairScorer = DynamicBatcher(
+                name: "pairs", configuration: configuration.batcherConfiguration(), metricsFactory: metricsFactory
+            ) { pairs in
+                try await pool.runIfActive { try scoring.scorePairs(pairs.map(\.first), pairs.map(\.second)) }
+            }
+        } else {
+            pairScorer = nil
+        }
+    }
+
+    /// Whether the model embeds texts (`POST /embed`).
+    public var embeds: Bool { embedder != nil }
+    /// Whether the model scores sentence pairs (`POST /similarity`).
+    public var scoresPairs: Bool { pairScorer != nil }
+
+    /// Enforces and predicts one parsed `/invocations` request (batched with concurrent ones).
+    public func invoke(_ request: ScoringRequest, logger: Logger) async throws -> ScoringAnswer {
+        let enforced = try pipeline.enforce(request)
+        for warning in enforced.warnings { logger.warning("\(warning)") }
+        let results = try await invocations.submit([enforced])
+        guard let result = results.first else { throw ScoringError.internalError("the batch returned no result") }
+        return try result.get()
+    }
+
+    /// Embeds `texts` (batched with concurrent requests).
+    public func embed(_ texts: [String]) async throws -> [[Float]] {
+        guard let embedder else { throw ScoringError.endpointNotFound(ScoringMessages.noEmbeddings(model: name)) }
+        do { return try await embedder.submit(texts) } catch let e as ScoringError { throw e } catch is CancellationError {
+            throw CancellationError()
+        } catch { throw ScoringError.prediction(error) }
+    }
+
+    /// Scores sentence pairs (batched with concurrent requests).
+    public func scorePairs(_ pairs: [SentencePair]) async throws -> [Double] {
+        guard let pairScorer else { throw ScoringError.endpointNotFound(ScoringMessages.noPairScores(model: name)) }
+        do { return try await pairScorer.submit(pairs) } catch let e as ScoringError { throw e } catch is CancellationError {
+            throw CancellationError()
+        } catch { throw ScoringError.prediction(error) }
+    }
+
+    /// Stops the worker threads once the calls in flight are done.
+    public func shutdown() async {
+        try? await pool.shutdownGracefully()
+    }
+}
+
+/// Two sentences to compare.
+public struct SentencePair: Sendable, Hashable {
+    public var first: String
+    public var second: String
+
+    public init(_ first: String, _ second: String) {
+        self.first = first
+        self.second = second
+    }
+}
