@@ -13,7 +13,7 @@ import Testing
         #expect(configuration.port == 5000)
         #expect(configuration.requestTimeout == .seconds(60))
         #expect(configuration.batching.maxBatchSize == 32)
-        #expect(configuration.batching.maxDelay == .milliseconds(5))
+        #expect(configuration.batching.maxDelay == .zero)
         #expect(configuration.batching.maxConcurrentBatches == 1)
         #expect(configuration.apiKey == nil)
         #expect(configuration.reportedVersion == "3.17.2")
@@ -47,13 +47,13 @@ import Testing
         #expect(command.serverConfiguration(environment: ["MLPACK_API_KEY": ""]).apiKey == nil)
     }
 
-    @Test func badValuesAreUsageErrors() {
+    @Test func badValuesAreUsageErrors() async {
         for arguments in [
             ["serve"], ["serve", "-m", "m", "--port", "70000"], ["serve", "-m", "m", "--max-batch-size", "0"],
             ["serve", "-m", "m", "--timeout", "0"], ["serve", "-m", "m", "--max-json-depth", "5000"],
             ["serve", "-m", "m", "--log-level", "loud"], ["serve", "-m", "m", "--api-key", ""],
         ] {
-            #expect(MLPackCommand.runMain(arguments) == 2, "\(arguments)")
+            #expect(await MLPackCommand.runMain(arguments) == 2, "\(arguments)")
         }
     }
 
@@ -65,21 +65,9 @@ import Testing
         #expect(help.contains("MLPACK_API_KEY"))
     }
 
-    @Test func aModelThatCannotBeLoadedFailsWithExitCode1() {
+    @Test func aModelThatCannotBeLoadedFailsWithExitCode1() async {
         // No loader is registered in this test process: serve uses the flavor registry's.
         #expect(ServeCommand.modelLoader == nil)
-        #expect(MLPackCommand.runMain(["serve", "-m", "/nonexistent/model-dir", "--port", "0"]) == 1)
-    }
-
-    /// On the main actor, as in the executable: the waiting thread is not one of the pool's.
-    @MainActor @Test func blockingRunReturnsTheAsyncOutcome() {
-        struct Failure: Error {}
-        #expect((try? ServeCommand.blockingRun { try await Task.sleep(for: .milliseconds(10)) }.get()) != nil)
-        let failed = ServeCommand.blockingRun { throw Failure() }
-        guard case .failure(let error) = failed else {
-            Issue.record("the error is returned")
-            return
-        }
-        #expect(error is Failure)
+        #expect(await MLPackCommand.runMain(["serve", "-m", "/nonexistent/model-dir", "--port", "0"]) == 1)
     }
 }

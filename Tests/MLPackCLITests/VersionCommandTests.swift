@@ -13,6 +13,6 @@ import MLPackCore
     }
 }
 
-@Test func unknownFlagIsAUsageError() {
-    #expect(MLPackCommand.runMain(["--no-such-flag"]) == 2)
+@Test func unknownFlagIsAUsageError() async {
+    #expect(await MLPackCommand.runMain(["--no-such-flag"]) == 2)
 }

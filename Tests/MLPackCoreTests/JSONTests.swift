@@ -124,7 +124,7 @@ import Testing
         ("{\"a\" 1}", "expected ':'"),
         ("[1,]", "expected a value"),
         ("01", "extra data"),
-        ("1.", "invalid number"),
+        ("1.", "extra data"),
         ("-", "invalid number"),
         ("nul", "unexpected end"),
         ("\"a\tb\"", "control character"),

@@ -57,15 +57,15 @@ import Testing
         (#"{}"#, "Received dictionary with input fields: []"),
         (#"{"inputs": 1, "instances": 2}"#, "Received dictionary with input fields: ['inputs', 'instances']"),
         (#"[1]"#, "Received a list."),
-        (#""x""#, "Received a str."),
+        (#""x""#, "Received unexpected input type '<class 'str'>."),
         (#"{"inputs": 1, "params": [1]}"#, "Parameters must be a dictionary. Got type 'list'."),
         (#"{"dataframe_records": {"a": 1}}"#, "Got dictionary."),
         (#"{"dataframe_records": [{"a": 1}, 5]}"#, "Record 1 of dataframe_records"),
         (#"{"dataframe_split": {"columns": ["a", "b"], "data": [[1, 2], [3]]}}"#, "row 1 has 1 values, expected 2"),
         (#"{"dataframe_split": {"columns": ["a", "a"], "data": [[1, 2]]}}"#, "column 'a' given twice"),
         (#"{"dataframe_split": {"data": [[1]], "extra": 1}}"#, "unexpected field 'extra'"),
-        (#"{"inputs": [1, 2"#, "line 1, column 17"),
-        ("", "unexpected end of JSON input"),
+        (#"{"inputs": [1, 2"#, "Expecting ',' delimiter: line 1 column 17 (char 16)"),
+        ("", "Expecting value: line 1 column 1 (char 0)"),
     ])
     func badJSONBodies(body: String, fragment: String) {
         do {
@@ -100,7 +100,7 @@ import Testing
     @Test(arguments: [
         ("a,b\n1,2\n3\n", "row 1 (line 3) has 1 fields, expected 2"),
         ("a,b\n1,2,3\n", "row 0 (line 2) has 3 fields, expected 2"),
-        ("a,b\n\"open,2\n", "unterminated quoted field starting on line 2"),
+        ("a,b\n\"open,2\n", "EOF inside string starting at row 0 (line 2)"),
         ("a,a\n1,2\n", "appears twice"),
         ("", "No columns to parse"),
     ])

@@ -1,3 +1,4 @@
+import MLPackCore
 import Metrics
 import Synchronization
 import Testing

@@ -8,7 +8,7 @@ import Testing
 @testable import MLPackServer
 
 /// The scoring.jsonl cases MLflow rejected, replayed through the server with the real
-/// request path of `mlpack serve` (``LoadedScoringModel``: MLPackCore's parser and
+/// request path of `mlpack serve` (``ScoringPipeline``: MLPackCore's parser and
 /// ``SchemaEnforcer``) over a model that has the fixture model's signature and echoes nothing.
 /// Status, `error_code`, `sqlstate` and `error_class` must match MLflow's; messages differ by
 /// design (mlpack never quotes the payload: docs/compatibility.md).
@@ -42,8 +42,7 @@ import Testing
         var checked = 0
         var mismatches: [String] = []
         for (model, cases) in byModel.sorted(by: { $0.key < $1.key }) {
-            let scoring = LoadedScoringModel.make(name: model, model: SignatureOnlyModel(signature: try Self.signature(of: model)), configuration: ScoringServerConfiguration())
-            let results = try await withServer(model: scoring) { client in
+            let results = try await withServer(model: SignatureOnlyModel(signature: try Self.signature(of: model))) { client in
                 var results: [(String, Int, String)] = []
                 for exchange in cases {
                     var headers = HTTPFields()
@@ -71,7 +70,7 @@ import Testing
                 if !differences.isEmpty { mismatches.append("\(id): \(differences.joined(separator: ", "))") }
             }
         }
-        print("scoring.jsonl rejections through LoadedScoringModel: \(checked - mismatches.count)/\(checked) same status and codes")
+        print("scoring.jsonl rejections through ScoringPipeline: \(checked - mismatches.count)/\(checked) same status and codes")
         for line in mismatches { print("  differs \(line)") }
         #expect(checked >= 10)
         #expect(mismatches.isEmpty, "\(mismatches)")

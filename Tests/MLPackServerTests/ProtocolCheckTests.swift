@@ -1,3 +1,4 @@
+import MLPackCore
 import Testing
 
 @testable import MLPackServer
@@ -55,57 +56,43 @@ import Testing
     }
 }
 
-@Suite struct EnvelopeTests {
-    func envelope(_ body: String) throws -> InvocationEnvelope {
-        try InvocationEnvelope(summary: JSONScanner(maxDepth: 64).scan(Array(body.utf8)))
-    }
-
-    @Test func findsTheFormatAndCountsRows() throws {
-        #expect(try envelope(#"{"dataframe_records": [{"a": 1}, {"a": 2}]}"#).format == .dataframeRecords)
-        #expect(try envelope(#"{"dataframe_records": [{"a": 1}, {"a": 2}]}"#).rowCount == 2)
-        #expect(try envelope(#"{"dataframe_split": {"columns": ["a"], "data": [[1], [2], [3]]}}"#).rowCount == 3)
-        #expect(try envelope(#"{"inputs": {"a": [1, 2, 3, 4], "b": "x"}}"#).rowCount == 4)
-        #expect(try envelope(#"{"inputs": "hello"}"#).rowCount == 1)
-        #expect(try envelope(#"{"instances": [[1, 2], [3, 4]], "params": {"k": 1}}"#).hasParams)
-        let llm = try envelope(#"{"input": ["a", "b", "c"], "dimensions": 3}"#)
-        #expect(llm.format == .unifiedLLM)
-        #expect(llm.rowCount == 3)
-        // A unified-LLM key wins over a format key, as in MLflow.
-        #expect(try envelope(#"{"inputs": [1], "prompt": "x"}"#).format == .unifiedLLM)
-        // Other keys are ignored.
-        #expect(try envelope(#"{"signature_name": "x", "inputs": [1]}"#).format == .inputs)
+@Suite struct ServerEdgeTests {
+    /// The row cap reads the parsed request (core's one JSON read), as the envelope check did.
+    @Test func rowsAreCountedOnTheParsedRequest() throws {
+        func rows(_ body: String) throws -> Int { try RequestParser().parse(Array(body.utf8), contentType: .json).rowCount }
+        #expect(try rows(#"{"dataframe_records": [{"a": 1}, {"a": 2}]}"#) == 2)
+        #expect(try rows(#"{"dataframe_split": {"columns": ["a"], "data": [[1], [2], [3]]}}"#) == 3)
+        #expect(try rows(#"{"inputs": {"a": [1, 2, 3, 4], "b": "x"}}"#) == 4)
+        #expect(try rows(#"{"inputs": "hello"}"#) == 1)
+        #expect(try rows(#"{"input": ["a", "b", "c"], "dimensions": 3}"#) == 3)
+        #expect(try RequestParser().parse(Array("a,b\n1,2\n\n3,4\n".utf8), contentType: .csv).rowCount == 2)
+        #expect(try RequestParser().parse(Array("a,b\n\"x\ny\",2\n".utf8), contentType: .csv).rowCount == 1)
     }
 
     @Test func refusesWithMLflowsMessages() throws {
-        #expect(throws: ScoringError.badRequest(
-            "Invalid input. The input must be a JSON dictionary with exactly one of the input fields {'dataframe_records', 'dataframe_split', 'instances', 'inputs'}. Received unexpected input type '<class 'int'>."
-        )) { try envelope("12") }
-        #expect(throws: ScoringError.badRequest(
-            "Invalid input. The input must be a JSON dictionary with exactly one of the input fields {'dataframe_records', 'dataframe_split', 'instances', 'inputs'}. Received unexpected input type '<class 'str'>."
-        )) { try envelope(#""text""#) }
-        #expect(throws: ScoringError.self) { try envelope(#"{"inputs": 1, "dataframe_split": {}}"#) }
-        do {
-            _ = try envelope(#"{"inputs": 1, "dataframe_split": {}}"#)
-        } catch let error as ScoringError {
-            #expect(error.message.contains("Received dictionary with input fields: ['inputs', 'dataframe_split']."))
+        func refusal(_ body: String) -> String? {
+            do {
+                _ = try RequestParser().parse(Array(body.utf8), contentType: .json)
+                return nil
+            } catch {
+                return error.message
+            }
         }
-    }
-
-    @Test func csvRowsSkipBlankLinesAndQuotedNewlines() {
-        #expect(CSVRowCounter.dataRows(in: Array("a,b\n1,2\n3,4\n".utf8)) == 2)
-        #expect(CSVRowCounter.dataRows(in: Array("a,b\r\n1,2\r\n\r\n3,4".utf8)) == 2)
-        #expect(CSVRowCounter.dataRows(in: Array("a,b\n\"x\ny\",2\n".utf8)) == 1)
-        #expect(CSVRowCounter.dataRows(in: Array("".utf8)) == 0)
-        #expect(CSVRowCounter.dataRows(in: Array("a,b\n".utf8)) == 0)
+        #expect(refusal("12")
+            == "Invalid input. The input must be a JSON dictionary with exactly one of the input fields {'dataframe_records', 'dataframe_split', 'instances', 'inputs'}. Received unexpected input type '<class 'int'>.")
+        #expect(refusal(#""text""#)
+            == "Invalid input. The input must be a JSON dictionary with exactly one of the input fields {'dataframe_records', 'dataframe_split', 'instances', 'inputs'}. Received unexpected input type '<class 'str'>.")
+        #expect(refusal(#"{"inputs": 1, "dataframe_split": {}}"#)?
+            .contains("Received dictionary with input fields: ['inputs', 'dataframe_split'].") == true)
     }
 
     @Test func errorBodiesAreMLflowsJSON() {
         let error = ScoringError.badRequest("naïve \"quote\"")
-        #expect(error.status == 400)
+        #expect(error.httpStatus == 400)
         #expect(error.jsonBody == #"{"error_code": "BAD_REQUEST", "message": "na\u00efve \"quote\"", "sqlstate": "KAM00", "error_class": "INVALID_PARAMETER_VALUE"}"#)
-        #expect(ScoringError.schemaEnforcementFailed("x").sqlstate == "KAM01")
-        #expect(ScoringError(errorCode: "NOT_IMPLEMENTED", message: "x").status == 501)
-        #expect(ScoringError(errorCode: "SOMETHING_ELSE", message: "x").status == 500)
+        #expect(ScoringError(stage: .enforceInput, "x").sqlstate == "KAM01")
+        #expect(ScoringError(errorCode: "NOT_IMPLEMENTED", message: "x").httpStatus == 501)
+        #expect(ScoringError(errorCode: "SOMETHING_ELSE", message: "x").httpStatus == 500)
         #expect(ScoringError.overloaded(retryAfterSeconds: 2).jsonBody.contains("\"sqlstate\"") == false)
     }
 

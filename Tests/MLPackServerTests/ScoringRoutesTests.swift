@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import MLPackCore
 import Testing
 
 @testable import MLPackServer
@@ -47,19 +48,17 @@ import Testing
             let wrapped = try await client.post(
                 "/invocations", contentType: "application/json", body: #"{"inputs": [1, 2]}"#)
             #expect(wrapped.status.code == 200)
-            #expect(wrapped.text == #"{"predictions": {"inputs": [1, 2]}}"#)
+            #expect(wrapped.text == #"{"predictions": [1, 2]}"#)
             #expect(wrapped.contentType == "application/json")
             let llm = try await client.post(
                 "/invocations", contentType: "application/json; charset=UTF-8", body: #"{"prompt": "hi"}"#)
             #expect(llm.text == #"{"prompt": "hi"}"#)
             // A UTF-8 BOM is skipped, as json.loads(bytes) skips it.
             let bom = try await client.post("/invocations", contentType: "application/json", body: "\u{FEFF}{\"inputs\": [1]}")
-            #expect(bom.text == #"{"predictions": {"inputs": [1]}}"#)
+            #expect(bom.text == #"{"predictions": [1]}"#)
             let csv = try await client.post("/invocations", contentType: "text/csv", body: "a,b\n1,2\n3,4\n")
             #expect(csv.status.code == 200)
-            let predictions = csv.json?["predictions"] as? [String: String]
-            #expect(predictions?["csv"] == "a,b\n1,2\n3,4\n")
-            #expect(predictions?["rows"] == "2")
+            #expect(csv.text == #"{"predictions": [{"a": 1, "b": 2}, {"a": 3, "b": 4}]}"#)
         }
     }
 
@@ -129,7 +128,7 @@ import Testing
             let deep = #"{"inputs": [[[[[1]]]]]}"#
             let tooDeep = try await client.post("/invocations", contentType: "application/json", body: deep)
             #expect(tooDeep.status.code == 400)
-            #expect((tooDeep.json?["message"] as? String)?.contains("nested deeper than 5 levels") == true)
+            #expect((tooDeep.json?["message"] as? String)?.contains("nested deeper than 5 levels") == true, "\(tooDeep.text)")
             let rows = #"{"dataframe_records": [{"a": 1}, {"a": 2}, {"a": 3}, {"a": 4}]}"#
             let tooMany = try await client.post("/invocations", contentType: "application/json", body: rows)
             #expect(tooMany.status.code == 413)
@@ -142,11 +141,12 @@ import Testing
     }
 
     @Test func modelErrorsBecomeMLflowErrorBodies() async throws {
-        let model = ScriptedModel { request in
-            switch request.envelope?.format {
-            case .inputs: throw ScoringError.schemaEnforcementFailed("Model is missing inputs ['n'].")
-            case .instances: throw PlainError()
-            default: return .predictions("0.6341449022293091")
+        let model = ScriptedModel { input in
+            switch input {
+            case .tensor(let t) where t.shape == [1]:
+                throw ScoringError(stage: .enforceInput, "Model is missing inputs ['n'].")
+            case .tensor: throw PlainError()
+            default: return .value(.double(0.6341449022293091))
             }
         }
         try await withServer(model: model) { client in
@@ -154,23 +154,21 @@ import Testing
             #expect(schema.status.code == 400)
             #expect(schema.text
                 == #"{"error_code": "INVALID_PARAMETER_VALUE", "message": "Model is missing inputs ['n'].", "sqlstate": "KAM01", "error_class": "SCHEMA_ENFORCEMENT_FAILED"}"#)
-            let crash = try await client.post("/invocations", contentType: "application/json", body: #"{"instances": [1]}"#)
-            #expect(crash.status.code == 400)
-            #expect(crash.json?["message"] as? String
-                == "Encountered an unexpected error while evaluating the model. Verify that the serialized input Dataframe is compatible with the model for inference.")
-            #expect(!crash.text.contains("secret internal detail"))
+            let failed = try await client.post("/invocations", contentType: "application/json", body: #"{"instances": [1, 2]}"#)
+            #expect(failed.status.code == 400)
+            #expect(failed.json?["message"] as? String == "Failed to predict: secret internal detail /opt/model/weights.bin")
             let scalar = try await client.post(
-                "/invocations", contentType: "application/json", body: #"{"dataframe_split": {"data": [[1]]}}"#)
+                "/invocations", contentType: "application/json", body: #"{"dataframe_split": {"columns": ["a"], "data": [[1]]}}"#)
             #expect(scalar.text == #"{"predictions": 0.6341449022293091}"#)
         }
     }
 
     @Test func slowModelsTimeOutWith504() async throws {
         let model = ScriptedModel { _ in
-            try await Task.sleep(for: .seconds(30))
-            return .predictions("1")
+            Thread.sleep(forTimeInterval: 3)
+            return .value(.int(1))
         }
-        // The model would answer 200 after 30 s: a 504 shows the deadline answered first.
+        // The model would answer 200 after 3 s: a 504 shows the deadline answered first.
         try await withServer(model: model, configure: { $0.requestTimeout = .milliseconds(200) }) { client in
             let response = try await client.post("/invocations", contentType: "application/json", body: #"{"inputs": [1]}"#)
             #expect(response.status.code == 504)
@@ -203,11 +201,11 @@ import Testing
     @Test func requestIDsAreReturnedAndClientIDsKeptWhenPlain() async throws {
         try await withServer { client in
             let generated = try await client.get("/ping")
-            #expect((generated.headers[ScoringResponder.requestIDHeader] ?? "").isEmpty == false)
-            let given = try await client.get("/ping", headers: [ScoringResponder.requestIDHeader: "abc-123.X_y"])
-            #expect(given.headers[ScoringResponder.requestIDHeader] == "abc-123.X_y")
-            let hostile = try await client.get("/ping", headers: [ScoringResponder.requestIDHeader: "a b\u{7f}"])
-            #expect(hostile.headers[ScoringResponder.requestIDHeader] != "a b\u{7f}")
+            #expect((generated.headers[ResponseEdgeMiddleware.requestIDHeader] ?? "").isEmpty == false)
+            let given = try await client.get("/ping", headers: [ResponseEdgeMiddleware.requestIDHeader: "abc-123.X_y"])
+            #expect(given.headers[ResponseEdgeMiddleware.requestIDHeader] == "abc-123.X_y")
+            let hostile = try await client.get("/ping", headers: [ResponseEdgeMiddleware.requestIDHeader: "a b\u{7f}"])
+            #expect(hostile.headers[ResponseEdgeMiddleware.requestIDHeader] != "a b\u{7f}")
         }
     }
 
@@ -222,7 +220,7 @@ import Testing
             #expect(metrics.contentType == "text/plain; version=0.0.4; charset=utf-8")
             let text = metrics.text
             #expect(text.contains(#"mlpack_http_requests_total{route="/ping",status="200"} 2"#), "\(text)")
-            #expect(text.contains(#"mlpack_http_requests_total{route="other",status="404"} 1"#))
+            #expect(text.contains(#"mlpack_http_requests_total{route="other",status="404"} 1"#), "\(text)")
             #expect(text.contains(#"mlpack_http_request_duration_seconds_bucket{route="/ping""#))
             #expect(text.contains(#"mlpack_batch_size_count{batcher="embed"} 1"#))
             #expect(text.contains(#"mlpack_batch_queue_rows{batcher="embed"} 0"#))

@@ -32,7 +32,10 @@ import Testing
     }
 
     @Test func badShortcutBodiesNameTheProblem() async throws {
-        try await withServer(model: CountingTextModel(), configure: { $0.maxRowsPerRequest = 2 }) { client in
+        try await withServer(model: CountingTextModel(), configure: {
+            $0.maxRowsPerRequest = 2
+            $0.maxJSONDepth = 5
+        }) { client in
             let cases: [(String, String, Int, String)] = [
                 ("/embed", #"{"texts": ["a"]}"#, 400, "unknown key 'texts'"),
                 ("/embed", #"{}"#, 400, "must have the key 'inputs'"),
@@ -41,6 +44,7 @@ import Testing
                 ("/embed", #"["a"]"#, 400, "must be a JSON object, got a list"),
                 ("/embed", #"{"inputs": ["a", "b", "c"]}"#, 413, "3 rows"),
                 ("/embed", #"{"inputs": ["a"#, 400, "Unterminated string starting at: line 1 column 13 (char 12)"),
+                ("/embed", #"{"inputs": [[[[[[[[["a"]]]]]]]]]}"#, 400, "nested deeper than 5 levels"),
                 ("/embed", #"{"inputs": ["a",]}"#, 400, "Expecting value: line 1 column 17 (char 16)"),
                 ("/similarity", #"{"inputs": {"source_sentence": "a"}}"#, 400, "missing key 'inputs.sentences'"),
                 ("/similarity", #"{"source_sentence": 1, "sentences": []}"#, 400, "'source_sentence' must be a string"),

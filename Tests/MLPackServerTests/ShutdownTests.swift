@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -18,12 +19,13 @@ import Testing
         // the server's signal source still sees the signal.
         signal(SIGTERM, SIG_IGN)
         let model = ScriptedModel { _ in
-            try await Task.sleep(for: .milliseconds(600))
-            return .predictions("[[0.5]]")
+            Thread.sleep(forTimeInterval: 0.6)
+            return .value(.array([.array([.double(0.5)])]))
         }
         var logger = Logger(label: "mlpack.serve.shutdown-test")
         logger.logLevel = .critical
-        let server = ScoringServer(model: model, configuration: .init(port: 0), logger: logger)
+        let service = ModelService(name: "scripted", model: model, configuration: .init(port: 0))
+        let server = ScoringServer(service: service, configuration: .init(port: 0), logger: logger)
         let bound = Mutex<Int?>(nil)
         let serving = Task {
             try await server.run { port in bound.withLock { $0 = port } }

@@ -46,7 +46,7 @@ public struct ScoringServer: Sendable {
     /// The router with every route and middleware (for embedding in another application, and
     /// for Hummingbird's in-process test client).
     public func makeRouter() -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+        let router = Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: ResponseEdgeMiddleware(metrics: metrics))
         router.add(middleware: FastAPIStatusMiddleware(routes: Self.routes))
         let handlers = ScoringHandlers(service: service, configuration: configuration, metrics: metrics)

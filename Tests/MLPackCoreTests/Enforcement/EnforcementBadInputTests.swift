@@ -30,7 +30,7 @@ import Testing
         let sig = try Self.signature(Self.columns)
         for body in ["", "   ", "[1, 2]", "\"text\"", "5", "null"] {
             let e = try #require(Self.error(body, sig), "\(body)")
-            #expect(e.stage == .parse && e.code == .badRequest, "\(body): \(e.message)")
+            #expect(e.stage == .parse && e.errorCode == "BAD_REQUEST", "\(body): \(e.message)")
         }
         #expect(Self.error("", sig, .csv)?.stage == .parse)
         #expect(Self.error(#"{"dataframe_records": {"a": 1}}"#, sig)?.message.contains("must be a list of records") == true)

@@ -70,8 +70,8 @@ import Testing
             if let stage = c["stage"]?.stringValue, stage != e.stage.rawValue {
                 return Outcome(id: id, agrees: false, detail: "stage \(e.stage.rawValue) vs MLflow \(stage): \(e.message)", ourError: e)
             }
-            if let code = c["error_code"]?.stringValue, code != e.code.rawValue {
-                return Outcome(id: id, agrees: false, detail: "code \(e.code.rawValue) vs \(code)", ourError: e)
+            if let code = c["error_code"]?.stringValue, code != e.errorCode {
+                return Outcome(id: id, agrees: false, detail: "code \(e.errorCode) vs \(code)", ourError: e)
             }
             // Direct predict errors carry MLflow's "Failed to enforce schema of data '<repr>' with schema '…'. Error: " wrapper.
             var core = c["error_core"]?.stringValue ?? c["error"]?.stringValue ?? ""

@@ -2,11 +2,13 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import MLPackCore
 import MLPackServer
+import Prometheus
 
 /// Runs `body` against an in-process server (Hummingbird's router test framework: no sockets).
 func withServer<T: Sendable>(
-    model: any ScoringModel = EchoModel(),
+    model: any LoadedModel = EchoModel(),
     configure: (inout ScoringServerConfiguration) -> Void = { _ in },
     _ body: @escaping @Sendable (any TestClientProtocol) async throws -> T
 ) async throws -> T {
@@ -14,8 +16,19 @@ func withServer<T: Sendable>(
     configure(&configuration)
     var logger = Logger(label: "mlpack.serve.test")
     logger.logLevel = .critical
-    let server = ScoringServer(model: model, configuration: configuration, logger: logger)
-    return try await server.makeApplication().test(.router) { client in try await body(client) }
+    let registry = PrometheusCollectorRegistry()
+    let service = ModelService(
+        name: model.flavorName, model: model, configuration: configuration,
+        metricsFactory: ScoringServer.metricsFactory(for: registry))
+    let server = ScoringServer(service: service, configuration: configuration, logger: logger, registry: registry)
+    do {
+        let result = try await server.makeApplication().test(.router) { client in try await body(client) }
+        await service.shutdown()
+        return result
+    } catch {
+        await service.shutdown()
+        throw error
+    }
 }
 
 extension TestClientProtocol {

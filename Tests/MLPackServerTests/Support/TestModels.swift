@@ -1,41 +1,42 @@
 import Foundation
+import MLPackCore
 import MLPackServer
 import Synchronization
 
-/// The Swift counterpart of fixtures/mlflow's `s_echo` EchoModel as far as the HTTP layer goes:
-/// it answers with what it received. A JSON body comes back as the predictions (the unified-LLM
-/// form unwrapped, as MLflow does); a CSV body comes back as a JSON string.
-struct EchoModel: ScoringModel {
-    var name: String { "echo" }
+/// A model without a signature that answers with what it received (after core's parsing): a
+/// table comes back as records, an array as its nested list, any other value as it is.
+struct EchoModel: LoadedModel {
+    var flavorName: String { "echo" }
+    var signature: ModelSignature? { nil }
 
-    func invoke(_ request: InvocationRequest) async throws -> InvocationResponse {
-        switch request.contentType {
-        case .json:
-            let framing: InvocationResponse.Framing =
-                request.envelope?.format == .unifiedLLM ? .unwrapped : .predictions
-            return InvocationResponse(json: request.body, framing: framing)
-        case .csv:
-            let data = try JSONEncoder().encode(["csv": request.bodyText, "rows": String(request.rowCount)])
-            return InvocationResponse(json: Array(data), framing: .predictions)
+    func predict(_ input: ModelInput, params: JSONObject) throws -> PredictionOutput {
+        switch input {
+        case .table(let table): return .table(table)
+        case .tensor(let tensor): return .tensor(tensor)
+        case .namedTensors(let tensors): return .value(.object(JSONObject(tensors.map { ($0.name, $0.tensor.json) })))
+        case .value(let value): return .value(value)
         }
     }
 }
 
-/// A model whose answer is whatever `behaviour` does (errors, delays).
-struct ScriptedModel: ScoringModel {
-    var name: String { "scripted" }
-    let behaviour: @Sendable (InvocationRequest) async throws -> InvocationResponse
+/// A model whose answer is whatever `behaviour` does (errors, delays: it runs on the server's
+/// worker threads, so it may block them).
+struct ScriptedModel: LoadedModel {
+    var flavorName: String { "scripted" }
+    var signature: ModelSignature? { nil }
+    let behaviour: @Sendable (ModelInput) throws -> PredictionOutput
 
-    func invoke(_ request: InvocationRequest) async throws -> InvocationResponse {
-        try await behaviour(request)
+    func predict(_ input: ModelInput, params: JSONObject) throws -> PredictionOutput {
+        try behaviour(input)
     }
 }
 
 /// A deterministic embedding and similarity model: a text's vector is
 /// `[utf8 length, number of spaces, first byte]`; a pair's score is `1 / (1 + |len1 - len2|)`.
-/// It records every batch it was called with.
-final class CountingTextModel: EmbeddingScoring, SimilarityScoring, Sendable {
-    var name: String { "counting" }
+/// It records every batch it was called with and blocks its thread for `delay` per call.
+final class CountingTextModel: SentenceEmbeddingModel, SentencePairScoringModel, Sendable {
+    var flavorName: String { "counting" }
+    var signature: ModelSignature? { nil }
     let delay: Duration
     private let batches = Mutex<[Int]>([])
 
@@ -45,31 +46,36 @@ final class CountingTextModel: EmbeddingScoring, SimilarityScoring, Sendable {
 
     var batchSizes: [Int] { batches.withLock { $0 } }
 
-    func invoke(_ request: InvocationRequest) async throws -> InvocationResponse {
-        .predictions("[]")
-    }
+    func predict(_ input: ModelInput, params: JSONObject) throws -> PredictionOutput { .value(.array([])) }
 
     static func vector(_ text: String) -> [Float] {
         [Float(text.utf8.count), Float(text.filter { $0 == " " }.count), Float(text.utf8.first ?? 0)]
     }
 
-    static func score(_ pair: SentencePair) -> Double {
-        1.0 / (1.0 + Double(abs(pair.first.utf8.count - pair.second.utf8.count)))
+    static func score(_ first: String, _ second: String) -> Double {
+        1.0 / (1.0 + Double(abs(first.utf8.count - second.utf8.count)))
     }
 
-    func embed(_ texts: [String]) async throws -> [[Float]] {
-        batches.withLock { $0.append(texts.count) }
-        if delay > .zero { try await Task.sleep(for: delay) }
+    private func work(_ rows: Int) {
+        batches.withLock { $0.append(rows) }
+        if delay > .zero { Thread.sleep(forTimeInterval: delay.seconds) }
+    }
+
+    func embed(_ texts: [String]) throws -> [[Float]] {
+        work(texts.count)
         return texts.map(Self.vector)
     }
 
-    func similarity(_ pairs: [SentencePair]) async throws -> [Double] {
-        batches.withLock { $0.append(pairs.count) }
-        if delay > .zero { try await Task.sleep(for: delay) }
-        return pairs.map(Self.score)
+    func scorePairs(_ first: [String], _ second: [String]) throws -> [Double] {
+        work(first.count)
+        return zip(first, second).map(Self.score)
     }
 }
 
 struct PlainError: Error, CustomStringConvertible {
     var description: String { "secret internal detail /opt/model/weights.bin" }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
