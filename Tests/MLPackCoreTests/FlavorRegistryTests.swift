@@ -159,3 +159,18 @@ struct FlavorRegistryTests {
         #expect(try reread.parsedSignature == nil)
     }
 }
+
+/// `bootstrap` sets the process's registry once; a second call stops the process (run in a child
+/// process, so the test process itself is never bootstrapped).
+struct FlavorRegistryBootstrapTests {
+    @Test func secondBootstrapIsAProgrammingError() async {
+        await #expect(processExitsWith: .success) {
+            FlavorRegistry.bootstrap([BlockFlavor(name: "a")])
+            guard FlavorRegistry.shared.all.map(\.name) == ["a"] else { exit(1) }
+        }
+        await #expect(processExitsWith: .failure) {
+            FlavorRegistry.bootstrap([BlockFlavor(name: "a")])
+            FlavorRegistry.bootstrap([BlockFlavor(name: "b")])
+        }
+    }
+}
