@@ -47,12 +47,12 @@ public final class FlavorRegistry: Sendable {
     }
 
     /// The registered flavors whose own block `model` carries, in registration order.
-    public func flavors(carriedBy model: MLModel) -> [any Flavor] {
+    package func flavors(carriedBy model: MLModel) -> [any Flavor] {
         flavors.filter { model.flavor(named: $0.name) != nil }
     }
 
     /// What the first registered flavor that knows `module` says about it.
-    public func pythonLoader(_ module: String) -> PythonLoader? {
+    package func pythonLoader(_ module: String) -> PythonLoader? {
         for flavor in flavors {
             if let loader = flavor.pythonLoaders.first(where: { $0.module == module }) { return loader }
         }
@@ -61,7 +61,7 @@ public final class FlavorRegistry: Sendable {
 
     /// The default pip requirements of the flavors whose block `model` carries, in registration
     /// order without repeats; nil when none of them has an opinion.
-    public func defaultPipRequirements(for model: MLModel) -> [String]? {
+    package func defaultPipRequirements(for model: MLModel) -> [String]? {
         var answered = false
         var result: [String] = []
         for flavor in flavors(carriedBy: model) {
@@ -74,7 +74,7 @@ public final class FlavorRegistry: Sendable {
 
     /// The embedded model directories registered flavors read in `model`, each with the flavor
     /// reading it, in registration order.
-    public func embeddedModels(in model: MLModel) -> [(flavor: any Flavor, model: EmbeddedModel)] {
+    package func embeddedModels(in model: MLModel) -> [(flavor: any Flavor, model: EmbeddedModel)] {
         flavors.flatMap { flavor in flavor.embeddedModels(in: model).map { (flavor, $0) } }
     }
 
@@ -111,7 +111,7 @@ public final class FlavorRegistry: Sendable {
 
     /// Why no flavor took the model: a Python-only `loader_module` is named, with what the
     /// registered flavors know about it.
-    public func unsupportedReason(_ model: MLModel) -> String {
+    package func unsupportedReason(_ model: MLModel) -> String {
         if let pyfunc = model.flavor(named: MLModelFlavor.pythonFunction),
             let loader = pyfunc.string("loader_module")
         {
