@@ -17,9 +17,32 @@ public struct SentenceTransformersFlavor: Flavor {
     /// The only `task` MLflow accepts for this flavor.
     public static let embeddingsTask = "llm/v1/embeddings"
 
+    /// MLflow's `get_default_pip_requirements` for the flavor, unpinned (what `mlpack pack` writes
+    /// into a missing `requirements.txt`).
+    public static let packPipRequirements = ["sentence-transformers", "transformers", "torch"]
+    /// The requirements `save` writes. Unpinned: the version in config_sentence_transformers.json is
+    /// the one that *wrote* the model (2.0.0 for the hub's all-MiniLM-L6-v2), not one a Python user
+    /// should install.
+    static let savePipRequirements = ["sentence-transformers", "torch", "transformers"]
+
     public var name: String { Self.flavorName }
     public var summary: String { "sentence-transformers embedding models (tokenizer + BERT on OpenBLAS, no Python)" }
-    public var emulatedPythonLoaders: [String] { [Self.loaderModule] }
+    public var pythonLoaders: [PythonLoader] { [PythonLoader(module: Self.loaderModule, native: .all)] }
+
+    public func defaultPipRequirements(for model: MLModel) -> [String]? { Self.packPipRequirements }
+
+    /// The sentence-transformers directory: `python_function.data`, else MLflow's default
+    /// `model.sentence_transformer`, for a model with this flavor's block or MLflow's loader.
+    public func embeddedModels(in model: MLModel) -> [EmbeddedModel] {
+        let block = model.flavor(named: Self.flavorName)
+        let pyfunc = model.flavor(named: MLModelFlavor.pythonFunction)
+        guard block != nil || pyfunc?.string("loader_module") == Self.loaderModule else { return [] }
+        let data = pyfunc?.string("data")
+        return [EmbeddedModel(
+            path: data ?? Self.dataPath,
+            key: data != nil ? "flavors.\(MLModelFlavor.pythonFunction).data" : "flavors.\(Self.flavorName)",
+            sourceName: block?.string("source_model_name"))]
+    }
 
     public func recognize(_ model: MLModel, in directory: URL) -> FlavorMatch? {
         if model.flavor(named: Self.flavorName) != nil { return FlavorMatch(rank: .native, block: Self.flavorName) }
@@ -42,23 +65,32 @@ public struct SentenceTransformersFlavor: Flavor {
     public func load(_ model: MLModel, from directory: URL, options: LoadOptions) throws -> any LoadedModel {
         let data = try Self.dataDirectory(model, in: directory)
         let encoder = try SentenceTransformer.load(directory: data, threads: options.threads)
-        let signature = try model.signature.map { try ModelSignature(inputs: $0.inputs, outputs: $0.outputs, params: $0.params) }
+        let signature = try model.parsedSignature
         let task = model.metadata?["task"]?.stringValue
             ?? model.flavor(named: MLModelFlavor.pythonFunction)?.config["config"]?.mappingValue?["task"]?.stringValue
         return SentenceTransformersModel(encoder: encoder, signature: signature, task: task)
     }
 
+    /// `modules.json` (SentenceTransformer(path) reads it first), then the configuration and
+    /// weights header of the embedded directory. A missing directory is reported by the
+    /// validator's embedded-model check (``embeddedModels(in:)``).
     public func validate(_ model: MLModel, in directory: ModelDirectory) -> [ValidationFinding] {
-        EmbeddingValidation.findings(forEmbeddedModel: { try Self.dataDirectory(model, in: directory.root) }, in: directory)
+        guard let data = embeddedModels(in: model).first?.path, directory.kind(of: data) == .directory else { return [] }
+        var findings: [ValidationFinding] = []
+        let modules = data + "/modules.json"
+        if directory.kind(of: modules) != .file {
+            findings.append(ValidationFinding(.error, modules, "not found: SentenceTransformer(path) reads it first"))
+        }
+        return findings + EmbeddingValidation.findings(forEmbeddedModel: { try Self.dataDirectory(model, in: directory.root) }, in: directory)
     }
 
     public func save(_ request: SaveRequest, into staging: URL) throws -> SavedFlavorContent {
-        let source = try EmbeddingSource.resolve(request.source)
+        let source = try EmbeddingSource.resolve(request.source, registry: request.registry)
         let data = staging.appendingPathComponent(Self.dataPath)
         try SentenceTransformerFiles.copy(from: source.directory, to: data)
         // Load what was copied: proves the directory is usable before anything is renamed into place.
         let encoder = try SentenceTransformer.load(directory: data, threads: 1)
-        let stVersion = SentenceTransformerFiles.sentenceTransformersVersion(in: data) ?? "6.2.0"
+        let stVersion = Self.sentenceTransformersVersion(in: data) ?? "6.2.0"
 
         var st: YAMLMapping = [
             "code": .null,
@@ -76,9 +108,16 @@ public struct SentenceTransformersFlavor: Flavor {
         return SavedFlavorContent(
             flavors: [MLModelFlavor(name: MLModelFlavor.pythonFunction, config: pyfunc), MLModelFlavor(name: Self.flavorName, config: st)],
             signature: signature,
-            // Unpinned: the version in config_sentence_transformers.json is the one that *wrote* the
-            // model (2.0.0 for the hub's all-MiniLM-L6-v2), not one a Python user should install.
-            defaultPipRequirements: ["sentence-transformers", "torch", "transformers"])
+            defaultPipRequirements: Self.savePipRequirements)
+    }
+
+    /// The sentence-transformers version recorded in `config_sentence_transformers.json`, if any.
+    static func sentenceTransformersVersion(in directory: URL) -> String? {
+        guard let data = try? Data(contentsOf: directory.appendingPathComponent("config_sentence_transformers.json")),
+            let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
+            let versions = object["__version__"] as? [String: Any]
+        else { return nil }
+        return versions["sentence_transformers"] as? String
     }
 
     /// MLflow's choice: without an example, the flavor's default signature (inputs string, outputs

@@ -13,15 +13,35 @@ import MLPackEmbedding
 public struct SimilarityFlavor: Flavor {
     public init() {}
 
-    public static let flavorName = SimilarityBlock.flavorName
+    public static let flavorName = "similarity"
+    /// The block key naming the embedded sentence-transformers directory.
+    public static let embeddingModelKey = "embedding_model"
     public static let artifactPath = "artifacts/sbert_model"
     public static let artifactName = "model_path"
     public static let codeLoader = "mlflow.pyfunc.loaders.code_model"
     public static let pickleLoader = "mlflow.pyfunc.model"
+    /// What `save` writes into `requirements.txt`, and what `mlpack pack` writes when it is missing.
+    public static let pipRequirements = ["sentence_transformers", "numpy"]
 
     public var name: String { Self.flavorName }
     public var summary: String { "cosine similarity of sentence pairs over a sentence-transformers model (MLflow's SimilarityModel tutorial)" }
-    public var emulatedPythonLoaders: [String] { ["\(Self.pickleLoader) (the tutorial's SimilarityModel)", Self.codeLoader] }
+
+    public var pythonLoaders: [PythonLoader] {
+        [
+            PythonLoader(
+                module: Self.pickleLoader, native: .some("the tutorial's SimilarityModel"),
+                pythonOnlyReason: "a pickled Python model, and mlpack never unpickles (it runs only the tutorial's SimilarityModel layout natively)",
+                entries: [.init(key: "python_model", kind: .file, required: false, purpose: "the pickled model")]),
+            PythonLoader(
+                module: Self.codeLoader, native: .some("similarity models mlpack saved"),
+                pythonOnlyReason: "a model from Python code (mlpack runs it natively only when the model carries a similarity block)",
+                entries: [.init(
+                    key: "model_code_path", kind: .file, required: true, purpose: "the source file name of the model from code",
+                    atRootByFileName: true)]),
+        ]
+    }
+
+    public func defaultPipRequirements(for model: MLModel) -> [String]? { Self.pipRequirements }
 
     public func recognize(_ model: MLModel, in directory: URL) -> FlavorMatch? {
         if model.flavor(named: Self.flavorName) != nil { return FlavorMatch(rank: .native, block: Self.flavorName) }
@@ -29,31 +49,51 @@ public struct SimilarityFlavor: Flavor {
         return nil
     }
 
-    /// The tutorial's layout: a pickled PythonModel whose `model_path` artifact is a
-    /// sentence-transformers directory and whose signature takes exactly two string columns.
-    func tutorialArtifact(_ model: MLModel, in directory: URL) -> String? {
+    /// The tutorial's layout in `MLmodel`: a pickled PythonModel with a `model_path` artifact
+    /// whose signature takes exactly two string columns; returns the artifact's path.
+    func tutorialLayout(_ model: MLModel) -> String? {
         guard let pyfunc = model.flavor(named: MLModelFlavor.pythonFunction),
             pyfunc.string("loader_module") == Self.pickleLoader,
             let path = pyfunc.config["artifacts"]?.mappingValue?[Self.artifactName]?.mappingValue?["path"]?.stringValue,
-            let url = try? ModelDirectory(directory).resolve(path),
-            FileManager.default.fileExists(atPath: url.appendingPathComponent("config.json").path),
-            let strings = model.signature,
-            let signature = try? ModelSignature(inputs: strings.inputs, outputs: strings.outputs, params: strings.params),
+            let signature = try? model.parsedSignature,
             let inputs = signature.inputs, !inputs.isTensorSpec, inputs.columns.count == 2,
             inputs.columns.allSatisfy({ $0.type == .scalar(.string) })
         else { return nil }
         return path
     }
 
+    /// The tutorial's layout whose `model_path` artifact is a sentence-transformers directory.
+    func tutorialArtifact(_ model: MLModel, in directory: URL) -> String? {
+        guard let path = tutorialLayout(model),
+            let url = try? ModelDirectory(directory).resolve(path),
+            FileManager.default.fileExists(atPath: url.appendingPathComponent("config.json").path)
+        else { return nil }
+        return path
+    }
+
+    /// The embedded sentence-transformers directory: the block's `embedding_model`, or the
+    /// tutorial's `model_path` artifact.
+    public func embeddedModels(in model: MLModel) -> [EmbeddedModel] {
+        if let block = model.flavor(named: Self.flavorName) {
+            guard let path = block.string(Self.embeddingModelKey) else { return [] }
+            return [EmbeddedModel(path: path, key: "flavors.\(Self.flavorName).\(Self.embeddingModelKey)", sourceName: block.string("source_model_name"))]
+        }
+        if let path = tutorialLayout(model) {
+            return [EmbeddedModel(path: path, key: "flavors.\(MLModelFlavor.pythonFunction).artifacts.\(Self.artifactName).path")]
+        }
+        return []
+    }
+
     /// The embedded sentence-transformers directory (relative path) and whether the model is the
     /// tutorial's pickled one.
     func embeddedModel(_ model: MLModel, in directory: URL) throws -> (path: String, tutorial: Bool) {
         if let block = model.flavor(named: Self.flavorName) {
-            guard let path = block.string(SimilarityBlock.embeddingModelKey) else {
-                throw FlavorError.invalidBlock(file: "MLmodel", key: "flavors.similarity.\(SimilarityBlock.embeddingModelKey)", expected: "the relative path of the embedding model")
+            guard let path = block.string(Self.embeddingModelKey) else {
+                throw FlavorError.invalidBlock(
+                    file: "MLmodel", key: "flavors.\(Self.flavorName).\(Self.embeddingModelKey)", expected: "the relative path of the embedding model")
             }
             if let score = block.string("score"), score != "cosine" {
-                throw FlavorError.invalidBlock(file: "MLmodel", key: "flavors.similarity.score", expected: "cosine, found \(score.prefix(40))")
+                throw FlavorError.invalidBlock(file: "MLmodel", key: "flavors.\(Self.flavorName).score", expected: "cosine, found \(score.prefix(40))")
             }
             return (path, false)
         }
@@ -68,15 +108,18 @@ public struct SimilarityFlavor: Flavor {
             throw FlavorError.missingFile(path: path, referencedBy: "MLmodel")
         }
         let encoder = try SentenceTransformer.load(directory: url, threads: options.threads)
-        let signature = try model.signature.map { try ModelSignature(inputs: $0.inputs, outputs: $0.outputs, params: $0.params) }
+        let signature = try model.parsedSignature
         if let inputs = signature?.inputs, inputs.isTensorSpec || inputs.count != 2 {
             throw FlavorError.invalidBlock(file: "MLmodel", key: "signature.inputs", expected: "two string columns for a similarity model, found \(inputs.pythonRepr.prefix(120))")
         }
         return SimilarityModel(encoder: encoder, signature: signature, scalarForSinglePair: tutorial)
     }
 
+    /// The block's `score`, and the embedded model's configuration and weights header. A missing
+    /// directory is reported by the validator's embedded-model check (``embeddedModels(in:)``).
     public func validate(_ model: MLModel, in directory: ModelDirectory) -> [ValidationFinding] {
-        EmbeddingValidation.findings(forEmbeddedModel: { try directory.resolve(try embeddedModel(model, in: directory.root).path) }, in: directory)
+        if let path = embeddedModels(in: model).first?.path, directory.kind(of: path) != .directory { return [] }
+        return EmbeddingValidation.findings(forEmbeddedModel: { try directory.resolve(try embeddedModel(model, in: directory.root).path) }, in: directory)
     }
 
     /// The tutorial's input example, used when `save` is given none.
@@ -88,7 +131,7 @@ public struct SimilarityFlavor: Flavor {
     }()
 
     public func save(_ request: SaveRequest, into staging: URL) throws -> SavedFlavorContent {
-        let source = try EmbeddingSource.resolve(request.source)
+        let source = try EmbeddingSource.resolve(request.source, registry: request.registry)
         let artifact = staging.appendingPathComponent(Self.artifactPath)
         try SentenceTransformerFiles.copy(from: source.directory, to: artifact)
         try Data(SimilarityModelSource.text.utf8).write(to: staging.appendingPathComponent(SimilarityModelSource.fileName))
@@ -102,7 +145,7 @@ public struct SimilarityFlavor: Flavor {
         let signature = try SignatureInference.infer(input: example.sample, output: output.sample).signature
 
         let block: YAMLMapping = [
-            SimilarityBlock.embeddingModelKey: .string(Self.artifactPath),
+            Self.embeddingModelKey: .string(Self.artifactPath),
             "embedding_dimension": .int(encoder.dimension),
             "max_seq_length": .int(encoder.maxSeqLength),
             "mlpack_version": .string(MLPack.version),
@@ -125,7 +168,7 @@ public struct SimilarityFlavor: Flavor {
         return SavedFlavorContent(
             flavors: [MLModelFlavor(name: MLModelFlavor.pythonFunction, config: pyfunc), MLModelFlavor(name: Self.flavorName, config: block)],
             signature: signature,
-            defaultPipRequirements: ["sentence_transformers", "numpy"],
+            defaultPipRequirements: Self.pipRequirements,
             defaultInputExample: request.inputExample == nil ? Self.tutorialExample : nil)
     }
 }

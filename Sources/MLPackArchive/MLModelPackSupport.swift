@@ -4,32 +4,32 @@ import MLPackCore
 /// ``PackModelSupport`` from MLPackCore: flavors from the parsed `MLmodel`, missing environment files
 /// generated the way MLflow writes them (``ModelEnvironment``), consistent with the files that exist.
 ///
-/// - `requirements.txt`: the `pip:` list of an existing `conda.yaml`; otherwise the flavors' default
-///   requirements resolved like MLflow's `_process_pip_requirements` (`mlflow==<version>` first).
+/// - `requirements.txt`: the `pip:` list of an existing `conda.yaml`; otherwise the default
+///   requirements of the model's flavors resolved like MLflow's `_process_pip_requirements`
+///   (`mlflow==<version>` first). The flavors' defaults come from the registry
+///   (``Flavor/defaultPipRequirements(for:)`` of every registered flavor whose block the model
+///   carries); when none answers, a custom `python_function` model needs `cloudpickle`.
 /// - `conda.yaml`: `python=<version>`, `pip`, and the requirements as its `pip:` list.
 /// - `python_env.yaml`: the Python version, build dependencies and `-r requirements.txt`.
 ///
 /// The Python and pip versions come from an existing `python_env.yaml`, else `conda.yaml`, else ``pythonTools``.
 public struct MLModelPackSupport: PackModelSupport {
-    /// Default pip requirements for a list of flavor names.
-    public var defaultRequirements: @Sendable ([String]) -> [String]
+    /// The flavors asked for default pip requirements.
+    public var registry: FlavorRegistry
     /// Python, pip, setuptools and wheel versions written when none can be read from the model.
     public var pythonTools: PythonToolVersions
 
-    public init(
-        defaultRequirements: @escaping @Sendable ([String]) -> [String] = MLModelPackSupport.mlflowDefaultRequirements,
-        pythonTools: PythonToolVersions = ModelSaver.defaultPythonTools
-    ) {
-        self.defaultRequirements = defaultRequirements
+    public init(registry: FlavorRegistry = .shared, pythonTools: PythonToolVersions = ModelSaver.defaultPythonTools) {
+        self.registry = registry
         self.pythonTools = pythonTools
     }
 
-    /// MLflow's flavor defaults, unpinned (the versions of the saving environment are unknown):
-    /// `sentence_transformers` needs `sentence-transformers`, `transformers`, `torch`; a custom
-    /// `python_function` model needs `cloudpickle`.
-    public static let mlflowDefaultRequirements: @Sendable ([String]) -> [String] = { flavors in
-        if flavors.contains("sentence_transformers") { return ["sentence-transformers", "transformers", "torch"] }
-        if flavors.contains(MLModelFlavor.pythonFunction) { return ["cloudpickle"] }
+    /// The default pip requirements of `model`, unpinned (the versions of the saving environment
+    /// are unknown): what its registered flavors answer; otherwise MLflow's default for a custom
+    /// `python_function` model (`cloudpickle`); otherwise none.
+    public func defaultRequirements(for model: MLModel) -> [String] {
+        if let requirements = registry.defaultPipRequirements(for: model) { return requirements }
+        if model.flavor(named: MLModelFlavor.pythonFunction) != nil { return ["cloudpickle"] }
         return []
     }
 
@@ -63,8 +63,9 @@ public struct MLModelPackSupport: PackModelSupport {
         } else if let pip = conda?.pipRequirements {
             requirements = PipRequirementsFile(lines: pip)
         } else {
+            let model = try MLModel.load(from: modelDirectory)
             requirements = try ModelEnvironment.resolve(
-                defaultRequirements: defaultRequirements(flavors), tools: tools, baseDirectory: modelDirectory
+                defaultRequirements: defaultRequirements(for: model), tools: tools, baseDirectory: modelDirectory
             ).requirements
         }
 

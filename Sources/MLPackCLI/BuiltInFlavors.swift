@@ -4,13 +4,17 @@ import SimilarityFlavor
 
 /// The flavors the `mlpack` binary registers at start-up. Adding a flavor: a module under
 /// `Plugins/`, and one line here.
-enum BuiltInFlavors {
-    static let all: [any Flavor] = [
+package enum BuiltInFlavors {
+    package static let all: [any Flavor] = [
         SimilarityFlavor(),
         SentenceTransformersFlavor(),
     ]
 
+    /// Bootstraps ``FlavorRegistry/shared`` with ``all``, the first time only: `runMain` calls this
+    /// on every run, and tests run it several times in one process.
     static func bootstrap() {
-        FlavorRegistry.bootstrap(all)
+        _ = bootstrapped
     }
+
+    private static let bootstrapped: Void = FlavorRegistry.bootstrap(all)
 }

@@ -28,7 +28,7 @@ struct ValidateCommand: ParsableCommand {
     var quiet = false
 
     func run() throws {
-        let findings = ArchiveValidation.validate(path: path)
+        let findings = ModelValidator(registry: .shared).validate(modelOrArchiveAt: path)
         if json {
             let body = JSONValue.object(JSONObject([
                 ("path", .string(path)), ("valid", .bool(findings.isValid)),

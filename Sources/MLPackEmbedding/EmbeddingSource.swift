@@ -11,18 +11,21 @@ public struct EmbeddingSource: Sendable {
     public var name: String
 
     /// Resolves `source`:
-    /// - a directory with `MLmodel`: the embedded model of its `similarity`, `sentence_transformers`
-    ///   or `python_function.artifacts.model_path` block;
+    /// - a directory with `MLmodel`: the embedded model a flavor of `registry` finds in it (the
+    ///   first in registration order, see ``Flavor/embeddedModels(in:)``);
     /// - any other directory: itself (it must hold `config.json`);
     /// - otherwise a name such as `sentence-transformers/all-MiniLM-L6-v2`, looked up in the
     ///   Hugging Face cache layout (`$HF_HOME/hub/models--…/snapshots/<rev>/`) and mlpack's cache.
-    public static func resolve(_ source: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> EmbeddingSource {
+    public static func resolve(
+        _ source: String, registry: FlavorRegistry = .shared,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> EmbeddingSource {
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
         if fm.fileExists(atPath: source, isDirectory: &isDirectory), isDirectory.boolValue {
             let url = URL(fileURLWithPath: source).standardizedFileURL
             if fm.fileExists(atPath: url.appendingPathComponent(MLModel.fileName).path) {
-                return try fromModel(url)
+                return try fromModel(url, registry: registry)
             }
             guard fm.fileExists(atPath: url.appendingPathComponent("config.json").path) else {
                 throw SaveError.invalidSource(source, reason: "not a sentence-transformers directory (no config.json) and no MLmodel")
@@ -37,36 +40,23 @@ public struct EmbeddingSource: Sendable {
         return EmbeddingSource(directory: directory, name: name)
     }
 
-    /// The embedded sentence-transformers directory of an MLflow or mlpack model directory.
-    static func fromModel(_ root: URL) throws -> EmbeddingSource {
-        let model = try MLModel.load(from: root.appendingPathComponent(MLModel.fileName))
-        let dir = ModelDirectory(root)
-        let relative: String
-        var name: String?
-        if let similarity = model.flavor(named: SimilarityBlock.flavorName), let path = similarity.string(SimilarityBlock.embeddingModelKey) {
-            relative = path
-            name = similarity.string("source_model_name")
-        } else if let st = model.flavor(named: "sentence_transformers") {
-            relative = model.flavor(named: MLModelFlavor.pythonFunction)?.string("data") ?? "model.sentence_transformer"
-            name = st.string("source_model_name")
-        } else if let path = model.flavor(named: MLModelFlavor.pythonFunction)?.config["artifacts"]?
-            .mappingValue?["model_path"]?.mappingValue?["path"]?.stringValue
-        {
-            relative = path
-        } else {
+    /// The embedded sentence-transformers directory of an MLflow or mlpack model directory, as
+    /// the registered flavors locate it.
+    static func fromModel(_ root: URL, registry: FlavorRegistry) throws -> EmbeddingSource {
+        let file = root.appendingPathComponent(MLModel.fileName)
+        let model = try MLModel.load(from: file)
+        guard let (flavor, embedded) = registry.embeddedModels(in: model).first else {
+            let blocks = model.flavors.map(\.name).joined(separator: ", ")
+            let known = registry.all.map(\.name).joined(separator: ", ")
             throw SaveError.invalidSource(
-                root.path, reason: "MLmodel has no similarity or sentence_transformers flavor and no python_function artifacts.model_path")
+                root.path, reason: "MLmodel (flavors: \(blocks.isEmpty ? "none" : blocks)) names no embedded model that a registered flavor "
+                    + "(\(known.isEmpty ? "none registered" : known)) reads")
         }
-        let url = try dir.resolve(relative)
+        let url = try ModelDirectory(root).resolve(embedded.path)
         guard FileManager.default.fileExists(atPath: url.appendingPathComponent("config.json").path) else {
-            throw FlavorError.missingFile(path: relative + "/config.json", referencedBy: "\(root.lastPathComponent)/MLmodel")
+            throw FlavorError.missingFile(
+                path: embedded.path + "/config.json", referencedBy: "\(root.lastPathComponent)/MLmodel \(embedded.key) (\(flavor.name) flavor)")
         }
-        return EmbeddingSource(directory: url, name: name ?? root.path)
+        return EmbeddingSource(directory: url, name: embedded.sourceName ?? root.path)
     }
-}
-
-/// Keys of mlpack's `similarity` flavor block (shared so the source resolver can read it).
-public enum SimilarityBlock {
-    public static let flavorName = "similarity"
-    public static let embeddingModelKey = "embedding_model"
 }

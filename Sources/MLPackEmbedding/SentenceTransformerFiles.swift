@@ -62,15 +62,6 @@ public enum SentenceTransformerFiles {
         }
     }
 
-    /// The sentence-transformers version recorded in `config_sentence_transformers.json`, if any.
-    public static func sentenceTransformersVersion(in directory: URL) -> String? {
-        guard let data = try? Data(contentsOf: directory.appendingPathComponent("config_sentence_transformers.json")),
-            let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
-            let versions = object["__version__"] as? [String: Any]
-        else { return nil }
-        return versions["sentence_transformers"] as? String
-    }
-
     /// The transformer class (`architectures[0]` of `config.json`, e.g. `BertModel`), as MLflow's
     /// `pipeline_model_type` records `type(auto_model).__name__`.
     public static func modelClass(in directory: URL) -> String? {

@@ -200,13 +200,21 @@ import Testing
         for name in ["python_env.yaml", "requirements.txt", "conda.yaml"] {
             try FileManager.default.removeItem(at: model.appendingPathComponent(name))
         }
-        let report = try ArchivePacker.pack(modelDirectory: model, to: scratch.path("a.zip"), options: options)
+        // The packager asks the registered flavor whose block the model carries.
+        let st = PipDefaultsFlavor(name: "sentence_transformers", requirements: ["sentence-transformers", "transformers", "torch"])
+        let support = MLModelPackSupport(registry: FlavorRegistry([PipDefaultsFlavor(name: "other", requirements: ["nope"]), st]))
+        let report = try ArchivePacker.pack(modelDirectory: model, to: scratch.path("a.zip"), options: PackOptions(support: support))
         #expect(report.generatedFiles == ["conda.yaml", "python_env.yaml", "requirements.txt"])
         try ArchiveUnpacker.unpack(archive: scratch.path("a.zip"), to: scratch.path("out"))
         let requirements = try PipRequirementsFile.load(from: scratch.path("out/requirements.txt"))
         #expect(requirements.lines == ["mlflow==\(MLPack.mlflowCompatibleVersion)", "sentence-transformers", "transformers", "torch"])
         let conda = try CondaEnvironment.load(from: scratch.path("out/conda.yaml"))
         #expect(conda.pipRequirements == requirements.lines)
+
+        // No registered flavor answers: MLflow's default for a python_function model.
+        _ = try ArchivePacker.pack(modelDirectory: model, to: scratch.path("b.zip"), options: PackOptions(support: MLModelPackSupport(registry: FlavorRegistry([]))))
+        try ArchiveUnpacker.unpack(archive: scratch.path("b.zip"), to: scratch.path("out-b"))
+        #expect(try PipRequirementsFile.load(from: scratch.path("out-b/requirements.txt")).lines == ["mlflow==\(MLPack.mlflowCompatibleVersion)", "cloudpickle"])
     }
 
     @Test func packRefusesSymlinksMissingMLmodelAndExistingOutput() throws {
@@ -333,4 +341,20 @@ func centralDirectoryRecords(_ data: Data) -> [CentralRecord] {
         offset += 46 + nameLength + extra + comment
     }
     return records
+}
+
+/// A flavor the packager can ask for default requirements (it recognises, loads and saves nothing).
+private struct PipDefaultsFlavor: Flavor {
+    let name: String
+    let requirements: [String]
+
+    var summary: String { "default pip requirements for the \(name) block" }
+    func recognize(_ model: MLModel, in directory: URL) -> FlavorMatch? { nil }
+    func load(_ model: MLModel, from directory: URL, options: LoadOptions) throws -> any LoadedModel {
+        throw FlavorError.notLoadable(directory: directory.path, flavors: [name], reason: "the pack tests' flavor loads nothing")
+    }
+    func save(_ request: SaveRequest, into staging: URL) throws -> SavedFlavorContent {
+        throw SaveError.invalidSource(request.source, reason: "the pack tests' flavor saves nothing")
+    }
+    func defaultPipRequirements(for model: MLModel) -> [String]? { requirements }
 }

@@ -83,7 +83,7 @@ struct SentenceTransformersFlavorTests {
         for f in theirs where !f.hasSuffix(".REMOVED.txt") && f != "README.md" { #expect(ours.contains(f), "\(f)") }
         // And it loads back through the registry.
         let registry = FlavorRegistry([flavor])
-        let loaded = try registry.load(directory: report.directory)
+        let loaded = try registry.load(directory: report.directory).loaded
         #expect(loaded.flavorName == "sentence_transformers")
     }
 
@@ -101,7 +101,7 @@ struct SentenceTransformersFlavorTests {
         let temp = try TestFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: temp) }
         let report = try ModelSaver().save(SaveRequest(source: TestFixtures.tinyBERT.path), with: flavor, to: temp.appendingPathComponent("st"))
-        let model = try FlavorRegistry([flavor]).load(directory: report.directory)
+        let model = try FlavorRegistry([flavor]).load(directory: report.directory).loaded
         let single = try model.predict(.value("hello"), params: JSONObject())
         guard case .tensor(let t) = single else { Issue.record("not a tensor"); return }
         #expect(t.shape.count == 2 && t.shape[0] == 1)
@@ -125,5 +125,43 @@ struct SentenceTransformersFlavorTests {
         } throws: { error in
             "\(error)".contains("model.sentence_transformer") && "\(error)".contains("python_function.data")
         }
+    }
+
+    /// The `modules.json` check moved from core's validator into the flavor's own `validate`.
+    @Test func validatorChecksModulesJSONThroughTheFlavor() throws {
+        let temp = try TestFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: temp) }
+        let report = try ModelSaver().save(SaveRequest(source: TestFixtures.tinyBERT.path), with: flavor, to: temp.appendingPathComponent("st"))
+        let registry = FlavorRegistry([flavor])
+        let findings = ModelValidator(registry: registry).validate(directory: report.directory)
+        #expect(findings.isValid, "\(findings.filter { $0.severity == .error })")
+        #expect(findings.contains { $0.message == "loadable natively by mlpack flavor 'sentence_transformers'" })
+        try FileManager.default.removeItem(at: report.directory.appendingPathComponent("model.sentence_transformer/modules.json"))
+        let errors = ModelValidator(registry: registry).validate(directory: report.directory).filter { $0.severity == .error }
+        #expect(errors.contains { $0.location == "model.sentence_transformer/modules.json" && $0.message.contains("SentenceTransformer(path) reads it first") }, "\(errors)")
+        #expect(ModelValidator(registry: FlavorRegistry([])).validate(directory: report.directory).isValid)
+        try FileManager.default.removeItem(at: report.directory.appendingPathComponent("model.sentence_transformer"))
+        let gone = ModelValidator(registry: registry).validate(directory: report.directory).filter { $0.severity == .error }
+        #expect(gone.contains { $0.location == "MLmodel:flavors.python_function.data" }, "\(gone)")
+    }
+
+    @Test func hooksDescribeMLflowWrittenModels() throws {
+        let model = try MLModel.load(from: TestFixtures.mlflowModels.appendingPathComponent("a_st_default"))
+        #expect(flavor.defaultPipRequirements(for: model) == ["sentence-transformers", "transformers", "torch"])
+        #expect(FlavorRegistry([flavor]).defaultPipRequirements(for: model) == ["sentence-transformers", "transformers", "torch"])
+        #expect(flavor.embeddedModels(in: model) == [EmbeddedModel(
+            path: "model.sentence_transformer", key: "flavors.python_function.data", sourceName: model.flavor(named: "sentence_transformers")?.string("source_model_name"))])
+        #expect(flavor.embeddedModels(in: try MLModel.load(from: TestFixtures.mlflowModels.appendingPathComponent("c_coltypes"))).isEmpty)
+        #expect(flavor.emulatedPythonLoaders == ["mlflow.sentence_transformers"])
+    }
+
+    /// An MLflow-written model as the source of a new one: the registry finds the embedded model.
+    @Test func saveFromAnExistingModelThroughTheRegistry() throws {
+        let temp = try TestFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: temp) }
+        let first = try ModelSaver().save(SaveRequest(source: TestFixtures.tinyBERT.path), with: flavor, to: temp.appendingPathComponent("a"))
+        let second = try ModelSaver().save(
+            SaveRequest(source: first.directory.path, registry: FlavorRegistry([flavor])), with: flavor, to: temp.appendingPathComponent("b"))
+        #expect(second.model.flavor(named: "sentence_transformers")?.string("source_model_name") == TestFixtures.tinyBERT.path)
     }
 }

@@ -44,7 +44,7 @@ struct SimilarityFlavorTests {
         #expect(try String(contentsOf: report.directory.appendingPathComponent("requirements.txt"), encoding: .utf8)
             == "mlflow==3.17.2\nsentence_transformers\nnumpy")
 
-        let model = try FlavorRegistry([flavor]).load(directory: report.directory)
+        let model = try FlavorRegistry([flavor]).load(directory: report.directory).loaded
         let table = try tutorialPairs()
         let s = try scores(model.predict(.table(table), params: JSONObject()))
         #expect(s.count == 3)
@@ -95,14 +95,76 @@ struct SimilarityFlavorTests {
         let registry = FlavorRegistry([flavor])
         #expect {
             try registry.load(directory: dir)
-        } throws: { "\($0)".contains("Python-only flavor, not loadable natively") }
+        } throws: { "\($0)".contains("Python-only flavor, not loadable natively") && "\($0)".contains("never unpickles") }
+    }
+
+    /// What the flavor knows about MLflow's pyfunc loaders, which core no longer names: the
+    /// validator checks the files they read through the registry.
+    @Test func validatorChecksTheLoadersThroughTheFlavor() throws {
+        let temp = try TestFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: temp) }
+        let registry = FlavorRegistry([flavor])
+        // A pickled model without its pickle.
+        let pickled = temp.appendingPathComponent("c_coltypes")
+        try FileManager.default.copyItem(at: TestFixtures.mlflowModels.appendingPathComponent("c_coltypes"), to: pickled)
+        try FileManager.default.removeItem(at: pickled.appendingPathComponent("python_model.pkl"))
+        let errors = ModelValidator(registry: registry).validate(directory: pickled).filter { $0.severity == .error }
+        #expect(errors.map(\.location) == ["MLmodel:flavors.python_function.python_model"], "\(errors)")
+        #expect(ModelValidator(registry: FlavorRegistry([])).validate(directory: pickled).isValid)
+
+        // A saved similarity model: valid; then without its model code, and without the key naming it.
+        let report = try ModelSaver().save(SaveRequest(source: TestFixtures.tinyBERT.path), with: flavor, to: temp.appendingPathComponent("sim"))
+        let findings = ModelValidator(registry: registry).validate(directory: report.directory)
+        #expect(findings.isValid, "\(findings.filter { $0.severity == .error })")
+        #expect(findings.contains { $0.location == SimilarityFlavor.artifactPath && $0.message.contains("loads natively") })
+        try FileManager.default.removeItem(at: report.directory.appendingPathComponent("similarity_model.py"))
+        #expect(ModelValidator(registry: registry).validate(directory: report.directory).filter { $0.severity == .error }.map(\.location)
+            == ["MLmodel:flavors.python_function.model_code_path"])
+        var model = report.model
+        var pyfunc = try #require(model.flavor(named: MLModelFlavor.pythonFunction))
+        pyfunc.config["model_code_path"] = nil
+        model.setFlavor(pyfunc)
+        try model.write(to: report.directory)
+        let missing = ModelValidator(registry: registry).validate(directory: report.directory).filter { $0.severity == .error }
+        #expect(missing.map(\.message) == ["missing; mlflow.pyfunc.loaders.code_model needs the source file name of the model from code"])
+
+        // The embedded model is named by its block key when it is missing.
+        try FileManager.default.removeItem(at: report.directory.appendingPathComponent(SimilarityFlavor.artifactPath))
+        let gone = ModelValidator(registry: registry).validate(directory: report.directory).filter { $0.severity == .error }
+        #expect(gone.contains { $0.location == "MLmodel:flavors.similarity.embedding_model" }, "\(gone)")
+    }
+
+    @Test func hooksDescribeTheModel() throws {
+        let temp = try TestFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: temp) }
+        let report = try ModelSaver().save(SaveRequest(source: TestFixtures.tinyBERT.path), with: flavor, to: temp.appendingPathComponent("sim"))
+        #expect(flavor.defaultPipRequirements(for: report.model) == ["sentence_transformers", "numpy"])
+        #expect(flavor.embeddedModels(in: report.model) == [EmbeddedModel(
+            path: "artifacts/sbert_model", key: "flavors.similarity.embedding_model", sourceName: TestFixtures.tinyBERT.path)])
+        let tutorial = try MLModel.load(from: TestFixtures.mlflowModels.appendingPathComponent("b_similarity"))
+        #expect(flavor.embeddedModels(in: tutorial) == [EmbeddedModel(path: "artifacts/sbert_model", key: "flavors.python_function.artifacts.model_path.path")])
+        #expect(flavor.embeddedModels(in: try MLModel.load(from: TestFixtures.mlflowModels.appendingPathComponent("c_coltypes"))).isEmpty)
+        #expect(flavor.emulatedPythonLoaders.count == 2)
+    }
+
+    /// A saved model as the source of a new one: the registry finds the embedded model.
+    @Test func saveFromAnExistingModelThroughTheRegistry() throws {
+        let temp = try TestFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: temp) }
+        let first = try ModelSaver().save(SaveRequest(source: TestFixtures.tinyBERT.path), with: flavor, to: temp.appendingPathComponent("a"))
+        let second = try ModelSaver().save(
+            SaveRequest(source: first.directory.path, registry: FlavorRegistry([flavor])), with: flavor, to: temp.appendingPathComponent("b"))
+        #expect(second.model.flavor(named: "similarity")?.string("source_model_name") == TestFixtures.tinyBERT.path)
+        #expect {
+            try ModelSaver().save(SaveRequest(source: first.directory.path, registry: FlavorRegistry([])), with: flavor, to: temp.appendingPathComponent("c"))
+        } throws: { "\($0)".contains("names no embedded model that a registered flavor") }
     }
 
     @Test func errorsNameTheRowAndColumn() throws {
         let temp = try TestFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: temp) }
         let report = try ModelSaver().save(SaveRequest(source: TestFixtures.tinyBERT.path), with: flavor, to: temp.appendingPathComponent("sim"))
-        let model = try FlavorRegistry([flavor]).load(directory: report.directory)
+        let model = try FlavorRegistry([flavor]).load(directory: report.directory).loaded
         func message(_ input: ModelInput) -> String {
             do { _ = try model.predict(input, params: JSONObject()); return "" } catch { return "\(error)" }
         }

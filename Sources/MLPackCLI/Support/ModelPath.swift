@@ -22,14 +22,12 @@ enum ModelPath {
         }
     }
 
-    /// Loads the model at `path` through the registered flavors.
+    /// Loads the model at `path` through the registered flavors (``FlavorRegistry/load(directory:options:)``).
     static func load(_ path: String, threads: Int) throws -> (directory: URL, model: MLModel, loaded: any LoadedModel, flavor: any Flavor) {
         let directory = try directory(for: path)
         do {
-            let model = try MLModel.load(from: directory.appendingPathComponent(MLModel.fileName))
-            let (flavor, _) = try FlavorRegistry.shared.resolve(model, in: directory)
-            let loaded = try flavor.load(model, from: directory, options: LoadOptions(threads: threads))
-            return (directory, model, loaded, flavor)
+            let result = try FlavorRegistry.shared.load(directory: directory, options: LoadOptions(threads: threads))
+            return (result.directory, result.model, result.loaded, result.flavor)
         } catch {
             throw CommandFailure("\(error)")
         }

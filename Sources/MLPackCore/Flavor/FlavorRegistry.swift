@@ -1,12 +1,15 @@
 import Foundation
 import Synchronization
 
-/// The process-wide list of flavors, set once at start-up (like swift-log's `LoggingSystem`).
+/// A list of flavors, and the process-wide one set once at start-up (like swift-log's `LoggingSystem`).
 ///
 /// ```swift
-/// FlavorRegistry.bootstrap([SentenceTransformersFlavor(), SimilarityFlavor()])
-/// let model = try FlavorRegistry.shared.load(directory: url)
+/// FlavorRegistry.bootstrap([SentenceTransformersFlavor(), SimilarityFlavor()])   // once, in main
+/// let loaded = try FlavorRegistry.shared.load(directory: url)
 /// ```
+///
+/// Code that needs a registry takes one as a parameter (defaulting to ``shared``); tests build their
+/// own with ``init(_:)`` instead of bootstrapping.
 public final class FlavorRegistry: Sendable {
     private let flavors: [any Flavor]
 
@@ -17,20 +20,22 @@ public final class FlavorRegistry: Sendable {
 
     private static let storage = Mutex<FlavorRegistry?>(nil)
 
-    /// Registers the process's flavors. Call once, before any model is loaded; a second call
-    /// replaces the list (tests use this).
+    /// Registers the process's flavors. Call it once, before any model is loaded (the `mlpack`
+    /// command does, at start-up); a second call is a programming error and stops the process.
     public static func bootstrap(_ flavors: [any Flavor]) {
-        storage.withLock { $0 = FlavorRegistry(flavors) }
+        storage.withLock { registry in
+            if let registry {
+                preconditionFailure(
+                    "FlavorRegistry.bootstrap may only be called once per process (flavors already registered: "
+                        + "\(registry.flavors.map(\.name).joined(separator: ", "))); pass a FlavorRegistry instance instead")
+            }
+            registry = FlavorRegistry(flavors)
+        }
     }
 
-    /// The registry set by ``bootstrap(_:)`` (empty if none was).
+    /// The registry set by ``bootstrap(_:)`` (empty if none was yet).
     public static var shared: FlavorRegistry {
-        storage.withLock { registry in
-            if let registry { return registry }
-            let empty = FlavorRegistry([])
-            registry = empty
-            return empty
-        }
+        storage.withLock { $0 } ?? FlavorRegistry([])
     }
 
     /// All registered flavors.
@@ -39,6 +44,38 @@ public final class FlavorRegistry: Sendable {
     /// The flavor registered under `name`.
     public func flavor(named name: String) -> (any Flavor)? {
         flavors.first { $0.name == name }
+    }
+
+    /// The registered flavors whose own block `model` carries, in registration order.
+    package func flavors(carriedBy model: MLModel) -> [any Flavor] {
+        flavors.filter { model.flavor(named: $0.name) != nil }
+    }
+
+    /// What the first registered flavor that knows `module` says about it.
+    package func pythonLoader(_ module: String) -> PythonLoader? {
+        for flavor in flavors {
+            if let loader = flavor.pythonLoaders.first(where: { $0.module == module }) { return loader }
+        }
+        return nil
+    }
+
+    /// The default pip requirements of the flavors whose block `model` carries, in registration
+    /// order without repeats; nil when none of them has an opinion.
+    package func defaultPipRequirements(for model: MLModel) -> [String]? {
+        var answered = false
+        var result: [String] = []
+        for flavor in flavors(carriedBy: model) {
+            guard let requirements = flavor.defaultPipRequirements(for: model) else { continue }
+            answered = true
+            for r in requirements where !result.contains(r) { result.append(r) }
+        }
+        return answered ? result : nil
+    }
+
+    /// The embedded model directories registered flavors read in `model`, each with the flavor
+    /// reading it, in registration order.
+    package func embeddedModels(in model: MLModel) -> [(flavor: any Flavor, model: EmbeddedModel)] {
+        flavors.flatMap { flavor in flavor.embeddedModels(in: model).map { (flavor, $0) } }
     }
 
     /// The flavor that can run `model` best: the highest ``FlavorMatch`` (native blocks before
@@ -52,26 +89,35 @@ public final class FlavorRegistry: Sendable {
         if let best { return best }
         throw FlavorError.notLoadable(
             directory: directory.path, flavors: model.flavors.map(\.name),
-            reason: Self.unsupportedReason(model))
+            reason: unsupportedReason(model))
     }
 
-    /// Parses `directory/MLmodel`, picks the flavor and loads the model.
-    public func load(directory: URL, options: LoadOptions = LoadOptions()) throws -> any LoadedModel {
+    /// A model loaded through the registry: its `MLmodel`, the flavor chosen and the ready model.
+    public struct Loaded: Sendable {
+        public var directory: URL
+        public var model: MLModel
+        public var flavor: any Flavor
+        public var match: FlavorMatch
+        public var loaded: any LoadedModel
+    }
+
+    /// Parses `directory/MLmodel`, picks the flavor (``resolve(_:in:)``) and loads the model.
+    public func load(directory: URL, options: LoadOptions = LoadOptions()) throws -> Loaded {
         let model = try MLModel.load(from: directory.appendingPathComponent(MLModel.fileName))
-        let (flavor, _) = try resolve(model, in: directory)
-        return try flavor.load(model, from: directory, options: options)
+        let (flavor, match) = try resolve(model, in: directory)
+        let loaded = try flavor.load(model, from: directory, options: options)
+        return Loaded(directory: directory, model: model, flavor: flavor, match: match, loaded: loaded)
     }
 
-    /// Why no flavor took the model: names Python-only flavors explicitly.
-    static func unsupportedReason(_ model: MLModel) -> String {
+    /// Why no flavor took the model: a Python-only `loader_module` is named, with what the
+    /// registered flavors know about it.
+    package func unsupportedReason(_ model: MLModel) -> String {
         if let pyfunc = model.flavor(named: MLModelFlavor.pythonFunction),
             let loader = pyfunc.string("loader_module")
         {
-            if loader == "mlflow.pyfunc.model" {
-                return "its python_function flavor is a pickled Python model (loader_module mlflow.pyfunc.model): "
-                    + "Python-only flavor, not loadable natively (mlpack never unpickles)"
-            }
-            return "its python_function loader_module \(loader) is a Python-only flavor, not loadable natively"
+            let reason = "its python_function loader_module \(loader) is a Python-only flavor, not loadable natively"
+            if let known = pythonLoader(loader)?.pythonOnlyReason { return reason + ": " + known }
+            return reason
         }
         return "no registered flavor recognises its flavor blocks"
     }

@@ -37,10 +37,7 @@ public struct ModelSaver: Sendable {
         do {
             let content = try flavor.save(request, into: staging)
             var model = MLModel(flavors: content.flavors)
-            if let signature = content.signature {
-                let s = signature.jsonStrings
-                model.setSignature(MLModelSignatureStrings(inputs: s.inputs, outputs: s.outputs, params: s.params))
-            }
+            if let signature = content.signature { model.setSignature(signature) }
             if let example = request.inputExample ?? content.defaultInputExample {
                 try Data(example.inputExampleBytes).write(to: staging.appendingPathComponent(InputExample.fileName))
                 try Data(example.servingInputBytes).write(to: staging.appendingPathComponent(InputExample.servingFileName))

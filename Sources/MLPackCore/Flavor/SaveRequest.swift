@@ -12,16 +12,20 @@ public struct SaveRequest: Sendable {
     public var extraPipRequirements: [String]
     /// `metadata` entries for `MLmodel`.
     public var metadata: [(String, String)]
+    /// The flavors that read a source which is itself a model directory (they find the model
+    /// embedded in it, see ``Flavor/embeddedModels(in:)``).
+    public var registry: FlavorRegistry
 
     public init(
         source: String, inputExample: InputExample? = nil, pipRequirements: [String]? = nil,
-        extraPipRequirements: [String] = [], metadata: [(String, String)] = []
+        extraPipRequirements: [String] = [], metadata: [(String, String)] = [], registry: FlavorRegistry = .shared
     ) {
         self.source = source
         self.inputExample = inputExample
         self.pipRequirements = pipRequirements
         self.extraPipRequirements = extraPipRequirements
         self.metadata = metadata
+        self.registry = registry
     }
 }
 

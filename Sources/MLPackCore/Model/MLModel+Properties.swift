@@ -123,6 +123,13 @@ extension MLModel {
         flavors = flavors.filter { $0.name != name }
     }
 
+    /// The `signature` block parsed into schemas, nil when the model has none. Parsed once (when
+    /// the model was read, built or its signature set), so reading this costs nothing; throws the
+    /// parse error, which names the part (`inputs`/`outputs`/`params`) and the JSON path at fault.
+    public var parsedSignature: ModelSignature? {
+        get throws(SignatureError) { try signatureParse.get() }
+    }
+
     /// The `signature` block as raw JSON strings (nil when the model has no signature).
     public var signature: MLModelSignatureStrings? {
         guard let block = mapping("signature") else { return nil }
@@ -146,11 +153,23 @@ extension MLModel {
             fields["signature"] = nil
             fields["is_signature_from_type_hint"] = nil
             fields["type_hint_from_example"] = nil
+            signatureParse = .success(nil)
             return
         }
         let text = { (s: String?) -> YAMLValue in s.map(YAMLValue.string) ?? .null }
         fields["signature"] = .mapping(["inputs": text(signature.inputs), "outputs": text(signature.outputs), "params": text(signature.params)])
         fields["is_signature_from_type_hint"] = .bool(fromTypeHint)
         fields["type_hint_from_example"] = .bool(typeHintFromExample)
+        signatureParse = Self.parseSignature(fields)
+    }
+
+    /// Sets the signature from parsed schemas: writes MLflow's JSON strings (as the
+    /// string-based `setSignature` does); ``parsedSignature`` then holds what a reader of the
+    /// written file gets (an empty parameter schema, for instance, is written as `null`).
+    public mutating func setSignature(_ signature: ModelSignature, fromTypeHint: Bool = false, typeHintFromExample: Bool = false) {
+        let j = signature.jsonStrings
+        setSignature(
+            MLModelSignatureStrings(inputs: j.inputs, outputs: j.outputs, params: j.params),
+            fromTypeHint: fromTypeHint, typeHintFromExample: typeHintFromExample)
     }
 }

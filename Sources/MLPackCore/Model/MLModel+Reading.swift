@@ -47,7 +47,20 @@ extension MLModel {
         return MLModel(validated: map)
     }
 
-    init(validated fields: YAMLMapping) { self.fields = fields }
+    init(validated fields: YAMLMapping) {
+        self.fields = fields
+        self.signatureParse = Self.parseSignature(fields)
+    }
+
+    /// Parses the `signature` block of validated `fields` (the one place MLmodel signature strings
+    /// become a ``ModelSignature``).
+    static func parseSignature(_ fields: YAMLMapping) -> Result<ModelSignature?, SignatureError> {
+        guard let block = fields["signature"]?.mappingValue else { return .success(nil) }
+        return Result { () throws(SignatureError) -> ModelSignature? in
+            try ModelSignature(
+                inputs: block["inputs"]?.stringValue, outputs: block["outputs"]?.stringValue, params: block["params"]?.stringValue)
+        }
+    }
 
     /// What a known key must hold.
     private enum Expected {

@@ -15,10 +15,15 @@ public struct MLModel: Sendable, Hashable {
     /// Every top-level key, in file (or insertion) order. Output is sorted anyway.
     public internal(set) var fields: YAMLMapping
 
+    /// The `signature` block parsed into a ``ModelSignature``: done once, when the model is read,
+    /// built or its signature set (see ``parsedSignature``), never again by the readers.
+    var signatureParse: Result<ModelSignature?, SignatureError>
+
     /// A model description holding exactly `fields` (validated like a file would be).
     public init(fields: YAMLMapping, file: String = MLModel.fileName) throws(MLModelError) {
         try Self.validate(YAMLNode.synthesized(.mapping(fields)), file: file)
         self.fields = fields
+        self.signatureParse = Self.parseSignature(fields)
     }
 
     /// A new model description shaped like MLflow's `save_model` writes it: `flavors`,
@@ -30,6 +35,7 @@ public struct MLModel: Sendable, Hashable {
         utcTimeCreated: Date = Date()
     ) {
         fields = YAMLMapping()
+        signatureParse = .success(nil)
         self.flavors = flavors
         fields["mlflow_version"] = .string(mlflowVersion)
         fields["model_id"] = .null
@@ -64,6 +70,12 @@ public struct MLModel: Sendable, Hashable {
         if micros != 0 { text += "." + pad(micros, 6) }
         return text
     }
+
+    // MARK: - Equality (of the file's content; the parsed signature is derived from it)
+
+    public static func == (a: MLModel, b: MLModel) -> Bool { a.fields == b.fields }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(fields) }
 
     // MARK: - Generic access
 

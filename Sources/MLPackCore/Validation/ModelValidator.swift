@@ -39,7 +39,6 @@ public struct ModelValidator: Sendable {
         let signature = checkSignature(model, &findings)
         checkInputExample(model, dir, signature: signature, &findings)
         checkPythonFunction(model, dir, &findings)
-        checkSentenceTransformers(model, dir, &findings)
         checkMetadata(model, &findings)
         checkEnvironment(model, dir, &findings)
         checkLoadability(model, dir, &findings)
@@ -57,7 +56,7 @@ public struct ModelValidator: Sendable {
             return nil
         }
         do {
-            let signature = try ModelSignature(inputs: strings.inputs, outputs: strings.outputs, params: strings.params)
+            let signature = try model.parsedSignature
             findings.append(ValidationFinding(.info, "\(MLModel.fileName):signature", "parsed"))
             return signature
         } catch {
@@ -151,18 +150,15 @@ public struct ModelValidator: Sendable {
                 requireEntry("env", file, kind: .file)
             }
         }
-        switch loader {
-        case "mlflow.pyfunc.model":
-            if let pkl = pyfunc.string("python_model") { requireEntry("python_model", pkl, kind: .file) }
-        case "mlflow.pyfunc.loaders.code_model":
-            if let code = pyfunc.string("model_code_path") {
-                let name = (code as NSString).lastPathComponent
-                requireEntry("model_code_path", name, kind: .file)
-            } else {
-                findings.append(ValidationFinding(.error, "\(base).model_code_path", "missing; models-from-code needs the source file name"))
+        // What the loader reads, as the registered flavors know it (core names no loader module).
+        if let known = registry.pythonLoader(loader) {
+            for entry in known.entries {
+                if let value = pyfunc.string(entry.key) {
+                    requireEntry(entry.key, entry.relativePath(for: value), kind: entry.kind)
+                } else if entry.required {
+                    findings.append(ValidationFinding(.error, "\(base).\(entry.key)", "missing; \(loader) needs \(entry.purpose)"))
+                }
             }
-        default:
-            break
         }
         if let artifacts = pyfunc.config["artifacts"]?.mappingValue {
             for entry in artifacts.entries {
@@ -177,15 +173,6 @@ public struct ModelValidator: Sendable {
                     findings.append(ValidationFinding(.error, "\(base).artifacts.\(name).path", "'\(path.prefix(200))' not found in the model directory"))
                 }
             }
-        }
-    }
-
-    private func checkSentenceTransformers(_ model: MLModel, _ dir: ModelDirectory, _ findings: inout [ValidationFinding]) {
-        guard model.flavor(named: "sentence_transformers") != nil else { return }
-        let data = model.flavor(named: MLModelFlavor.pythonFunction)?.string("data") ?? "model.sentence_transformer"
-        let modules = data + "/modules.json"
-        if dir.kind(of: modules) != .file {
-            findings.append(ValidationFinding(.error, modules, "not found: SentenceTransformer(path) reads it first"))
         }
     }
 
@@ -216,6 +203,7 @@ public struct ModelValidator: Sendable {
     }
 
     private func checkLoadability(_ model: MLModel, _ dir: ModelDirectory, _ findings: inout [ValidationFinding]) {
+        checkEmbeddedModels(model, dir, &findings)
         do {
             let (flavor, match) = try registry.resolve(model, in: dir.root)
             findings.append(ValidationFinding(.info, "\(MLModel.fileName):flavors.\(match.block)", "loadable natively by mlpack flavor '\(flavor.name)'"))
@@ -224,6 +212,23 @@ public struct ModelValidator: Sendable {
             let reason: String
             if case .notLoadable(_, _, let r) = error { reason = r } else { reason = error.description }
             findings.append(ValidationFinding(.warning, "\(MLModel.fileName):flavors", "not loadable natively: \(reason)"))
+        }
+    }
+}
+
+extension ModelValidator {
+    /// Every model directory a registered flavor finds embedded in the model must be a directory
+    /// inside the model (the flavor's own `validate` then checks its content).
+    private func checkEmbeddedModels(_ model: MLModel, _ dir: ModelDirectory, _ findings: inout [ValidationFinding]) {
+        var seen: Set<String> = []
+        for (flavor, embedded) in registry.embeddedModels(in: model) where seen.insert(embedded.path).inserted {
+            let location = "\(MLModel.fileName):\(embedded.key)"
+            if let reason = ModelDirectory.unsafeReason(embedded.path) {
+                findings.append(ValidationFinding(.error, location, "path '\(embedded.path.prefix(200))' refused: \(reason)"))
+            } else if dir.kind(of: embedded.path) != .directory {
+                findings.append(ValidationFinding(
+                    .error, location, "directory '\(embedded.path.prefix(200))' (the \(flavor.name) flavor's embedded model) not found in the model directory"))
+            }
         }
     }
 }
