@@ -39,7 +39,7 @@ struct CheckInputCommand: ParsableCommand {
         do {
             type = try RequestContentType(mimeType: contentType)
         } catch {
-            throw CommandFailure(error.message, exitCode: 2)
+            throw CommandFailure(scoring: error)
         }
         let mlmodel: MLModel
         do {
@@ -49,9 +49,7 @@ struct CheckInputCommand: ParsableCommand {
         }
         let signature: ModelSignature?
         do {
-            signature = try mlmodel.signature.map { strings throws(SignatureError) in
-                try ModelSignature(inputs: strings.inputs, outputs: strings.outputs, params: strings.params)
-            }
+            signature = try mlmodel.parsedSignature
         } catch {
             throw CommandFailure("\(model)/MLmodel: invalid signature: \(error)")
         }
@@ -61,7 +59,7 @@ struct CheckInputCommand: ParsableCommand {
             for w in enforced.warnings { Terminal.writeError("warning: \(w)") }
             Terminal.writeOutput(JSONWriter.python.string(enforced.checkInputJSON))
         } catch {
-            throw CommandFailure(error.message)
+            throw CommandFailure(scoring: error)
         }
     }
 

@@ -64,7 +64,7 @@ struct PredictCommand: ParsableCommand {
         do {
             answer = try pipeline.score(body: body, contentType: kind, extraParams: extra)
         } catch {
-            throw CommandFailure(error.message)
+            throw CommandFailure(scoring: error)
         }
         for warning in answer.warnings { Terminal.writeError("warning: \(warning)") }
         let text = answer.body

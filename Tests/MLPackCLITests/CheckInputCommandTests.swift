@@ -73,7 +73,7 @@ import MLPackCore
         let body = try Self.write(#"{"dataframe_records": [{"text": "hi"}], "params": {"l": "5"}}"#)
         let r = Self.run(["-m", Self.models.appendingPathComponent("p_params").path, "-i", body])
         #expect(r.code == 1)
-        #expect(r.err.hasPrefix("error: Invalid parameters found: {('l', "))
+        #expect(r.err.hasPrefix("error: INVALID_PARAMETER_VALUE: Invalid parameters found: {('l', "))
         #expect(r.out.isEmpty)
         let missing = Self.run(["-m", Self.models.appendingPathComponent("p_params").path, "-i", "/nonexistent/body.json"])
         #expect(missing.code == 1)

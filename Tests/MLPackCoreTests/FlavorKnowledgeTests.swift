@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// Flavor knowledge lives in the flavor plugins: core, the embedding glue, the packager and the
+/// Flavor knowledge lives in the flavor plugins: core, the embedding glue, the packager, the server and the
 /// command line (except its one registration list) name no flavor, block key, loader module or
 /// requirement string. They ask the registry, which asks the flavors.
 struct FlavorKnowledgeTests {
@@ -15,6 +15,7 @@ struct FlavorKnowledgeTests {
         ("Sources/MLPackCore", []),
         ("Sources/MLPackEmbedding", []),
         ("Sources/MLPackArchive", []),
+        ("Sources/MLPackServer", []),
         // The registration list is the one place the command line names flavors.
         ("Sources/MLPackCLI", ["BuiltInFlavors.swift"]),
     ]

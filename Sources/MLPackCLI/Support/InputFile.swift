@@ -31,7 +31,7 @@ enum InputFile {
     static func contentType(explicit: String?, path: String?) throws -> RequestContentType {
         if let explicit {
             do { return try RequestContentType(mimeType: explicit) } catch {
-                throw CommandFailure("--content-type \(explicit.prefix(60)): \(error) (expected json, csv, jsonl, application/json or text/csv)", exitCode: 2)
+                throw CommandFailure(scoring: error)
             }
         }
         switch (path.map { URL(fileURLWithPath: $0).pathExtension.lowercased() }) ?? "" {

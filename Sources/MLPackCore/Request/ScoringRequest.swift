@@ -70,29 +70,20 @@ public enum RequestContentType: String, Sendable, CaseIterable {
     case csv
     case jsonLines = "jsonl"
 
-    /// Accepts the short names (`json`, `csv`, `jsonl`) and the MIME types `application/json`,
-    /// `text/csv`, `application/jsonl`, `application/x-ndjson` (with an optional `charset=utf-8`).
+    /// Accepts the short names (`json`, `csv`, `jsonl`) and the JSON Lines MIME types
+    /// (`application/jsonl`, `application/x-ndjson`, `application/jsonlines`), which only the CLI
+    /// reads; anything else is read as a `Content-Type` header by MLflow's rules (``ContentTypeCheck``),
+    /// with MLflow's messages.
     public init(mimeType text: String) throws(ScoringError) {
-        let parts = text.split(separator: ";").map { $0.trimmingCharacters() }
-        let mime = parts.first ?? ""
-        for p in parts.dropFirst() {
-            let kv = p.split(separator: "=", maxSplits: 1).map { String($0).trimmingCharacters() }
-            if kv.first?.lowercased() == "charset" {
-                if kv.count < 2 || kv[1].lowercased() != "utf-8" {
-                    throw ScoringError(stage: .contentType, "The scoring server only supports UTF-8")
-                }
-            } else {
-                throw ScoringError(stage: .contentType, "Unrecognized content type parameters: \(kv.first ?? "").")
-            }
-        }
-        switch mime {
-        case "json", "application/json": self = .json
-        case "csv", "text/csv": self = .csv
+        switch text.trimmingCharacters() {
+        case "json": self = .json
+        case "csv": self = .csv
         case "jsonl", "application/jsonl", "application/x-ndjson", "application/jsonlines": self = .jsonLines
         default:
-            throw ScoringError(
-                stage: .contentType,
-                "This predictor only supports the following content types: Types: ['text/csv', 'application/json', 'application/jsonl']. Got '\(mime.prefix(60))'.")
+            switch ContentTypeCheck.check(text) {
+            case .accepted(let type, _): self = type
+            case .unsupported(let message): throw ScoringError(stage: .contentType, message)
+            }
         }
     }
 }

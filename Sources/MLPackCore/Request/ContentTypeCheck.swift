@@ -1,6 +1,5 @@
-import MLPackCore
-
-/// MLflow's `Content-Type` handling for `/invocations` (scoring_server `invocations`), step for step:
+/// MLflow's `Content-Type` handling for `/invocations` (scoring_server `invocations`), used by the
+/// server for its header and by the CLI for `--content-type`, step for step:
 /// split on `;`, strip each part; the first is the mime type, compared case-sensitively; each other
 /// part is `key=value` (`partition("=")`, keys case-sensitive, later keys win). A `charset` other
 /// than `utf-8` (any case) is refused first, then any other parameter, then an unknown mime type.
