@@ -71,8 +71,8 @@ public struct ServeCommand: AsyncParsableCommand {
             discussion: "The environment variable MLPACK_API_KEY sets it without showing it in the process list."))
     public var apiKey: String?
 
-    @Option(help: "Threads one model call may use (the encoder's matrix products).")
-    public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Threads one model call may use (the encoder's matrix products; default: every CPU this process may use).")
+    public var threads: Int?
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     public var logLevel: String = "info"
@@ -84,7 +84,7 @@ public struct ServeCommand: AsyncParsableCommand {
         for (name, value) in [
             ("--workers", workers), ("--max-batch-size", maxBatchSize), ("--max-queue-rows", maxQueueRows),
             ("--max-rows", maxRows), ("--max-json-depth", maxJsonDepth), ("--max-connections", maxConnections),
-            ("--max-body-bytes", maxBodyBytes), ("--threads", threads),
+            ("--max-body-bytes", maxBodyBytes), ("--threads", threads ?? 1),
         ] where value < 1 {
             throw ValidationError("\(name) must be at least 1.")
         }
@@ -111,7 +111,7 @@ public struct ServeCommand: AsyncParsableCommand {
     }
 
     public func run() async throws {
-        let loader = Self.modelLoader ?? Self.registryLoader(threads: threads)
+        let loader = Self.modelLoader ?? Self.registryLoader(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
         let configuration = serverConfiguration(environment: ProcessInfo.processInfo.environment)
         var configuredLogger = Logger(label: "mlpack.serve") { StreamLogHandler.standardError(label: $0) }
         configuredLogger.logLevel = Logger.Level(rawValue: logLevel) ?? .info

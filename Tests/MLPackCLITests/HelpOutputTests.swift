@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import MLPackTestSupport
 import Testing
 @testable import MLPackCLI
 
@@ -29,5 +31,23 @@ struct HelpOutputTests {
         #expect(help.contains(usage), "\(help)")
         #expect(help.contains("Examples:"), "\(command) has no examples")
         for option in options { #expect(help.contains(option), "\(command) help lacks \(option)") }
+    }
+
+    /// The whole help text of every command, compared with its snapshot in
+    /// Tests/MLPackCLITests/Snapshots (as swift-argument-parser's own tests do). After a deliberate
+    /// change, run once with MLPACK_RECORD_SNAPSHOTS=1 to rewrite them, and review the diff.
+    @Test(arguments: [MLPackCommand.self as any ParsableCommand.Type] + MLPackCommand.configuration.subcommands)
+    func helpMatchesItsSnapshot(_ command: any ParsableCommand.Type) throws {
+        let help = MLPackCommand.helpMessage(for: command, columns: 100) + "\n"
+        let name = command == MLPackCommand.self ? "mlpack" : command.configuration.commandName ?? "\(command)"
+        let file = TestFixtures.repoRoot.appendingPathComponent("Tests/MLPackCLITests/Snapshots/help-\(name).txt")
+        if ProcessInfo.processInfo.environment["MLPACK_RECORD_SNAPSHOTS"] == "1" {
+            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try help.write(to: file, atomically: true, encoding: .utf8)
+            Issue.record("recorded \(file.lastPathComponent); run again without MLPACK_RECORD_SNAPSHOTS")
+            return
+        }
+        let snapshot = try String(contentsOf: file, encoding: .utf8)
+        #expect(help == snapshot, "\(name) help changed; if deliberate, re-record (see this test's comment):\n\(help)")
     }
 }
