@@ -19,6 +19,7 @@
 #   BATCH_REQUESTS ["1:100 16:400 64:800"]     connections:requests for batches of 32 pairs
 #   STABILITY_REQUESTS [100000]                mlpack only, single pairs, 64 connections (0 skips)
 #   SKIP_MLFLOW [0]                            1: measure mlpack only
+#   MLPACK_SERVE_ARGS [""]                     extra `mlpack serve` options, e.g. "--workers 2 --threads 1"
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -170,7 +171,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
 
 # ---------------------------------------------------------------- runs
 declare -A START RESULTS
-start_server mlpack "$MLPACK_PORT" "$MLPACK_BIN" serve -m "$MODEL" --host "$HOST" --port "$MLPACK_PORT"
+# shellcheck disable=SC2086  # MLPACK_SERVE_ARGS is a list of options
+start_server mlpack "$MLPACK_PORT" "$MLPACK_BIN" serve -m "$MODEL" --host "$HOST" --port "$MLPACK_PORT" ${MLPACK_SERVE_ARGS:-}
 if [ "$SKIP_MLFLOW" != 1 ]; then
     if [ ! -x "$BENCH_VENV/bin/mlflow" ]; then
         echo "creating $BENCH_VENV with mlflow==3.17.2 and sentence-transformers…" >&2
