@@ -81,17 +81,27 @@ public final class ModelService: Sendable {
     /// Embeds `texts` (batched with concurrent requests).
     public func embed(_ texts: [String]) async throws -> [[Float]] {
         guard let embedder else { throw ScoringError.endpointNotFound(ScoringMessages.noEmbeddings(model: name)) }
-        do { return try await embedder.submit(texts) } catch let e as ScoringError { throw e } catch is CancellationError {
-            throw CancellationError()
-        } catch { throw ScoringError.prediction(error) }
+        return try await Self.modelCall { try await embedder.submit(texts) }
     }
 
     /// Scores sentence pairs (batched with concurrent requests).
     public func scorePairs(_ pairs: [SentencePair]) async throws -> [Double] {
         guard let pairScorer else { throw ScoringError.endpointNotFound(ScoringMessages.noPairScores(model: name)) }
-        do { return try await pairScorer.submit(pairs) } catch let e as ScoringError { throw e } catch is CancellationError {
+        return try await Self.modelCall { try await pairScorer.submit(pairs) }
+    }
+
+    /// A model's own error becomes the client's "Failed to predict" answer (as on `/invocations`);
+    /// the server's errors (full queue) and cancellation pass through.
+    private static func modelCall<T>(_ call: () async throws -> T) async throws -> T {
+        do {
+            return try await call()
+        } catch let error as ScoringError {
+            throw error
+        } catch is CancellationError {
             throw CancellationError()
-        } catch { throw ScoringError.prediction(error) }
+        } catch {
+            throw ScoringError.prediction(error)
+        }
     }
 
     /// Stops the worker threads once the calls in flight are done.
