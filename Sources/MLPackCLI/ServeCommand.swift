@@ -4,7 +4,6 @@ import Logging
 import MLPackCore
 import MLPackServer
 import Prometheus
-import Synchronization
 
 /// `mlpack serve`: serve one model over MLflow's scoring protocol.
 public struct ServeCommand: AsyncParsableCommand {
@@ -111,7 +110,6 @@ public struct ServeCommand: AsyncParsableCommand {
     }
 
     public func run() async throws {
-        let loader = Self.modelLoader ?? Self.registryLoader(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
         let configuration = serverConfiguration(environment: ProcessInfo.processInfo.environment)
         var configuredLogger = Logger(label: "mlpack.serve") { StreamLogHandler.standardError(label: $0) }
         configuredLogger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
@@ -121,7 +119,7 @@ public struct ServeCommand: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         let (name, loaded): (String, any LoadedModel)
         do {
-            (name, loaded) = try await loader(model)
+            (name, loaded) = try await Self.load(model, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
         } catch let failure as CommandFailure {
             throw failure
         } catch {
@@ -142,33 +140,18 @@ public struct ServeCommand: AsyncParsableCommand {
         }
     }
 
-    // MARK: Model loader
+    // MARK: Model loading
 
-    /// Loads the model at a path: its name for logs and the loaded model. The default loads it
-    /// through the flavor registry (``registryLoader(threads:)``); tests may register another.
-    public typealias ModelLoader = @Sendable (_ path: String) async throws -> (name: String, model: any LoadedModel)
-
-    /// Loads the model with the registered flavors (off the cooperative pool: reading weights is
-    /// file I/O).
-    static func registryLoader(threads: Int) -> ModelLoader {
-        { path in
-            try await withCheckedThrowingContinuation { continuation in
-                Thread.detachNewThread {
-                    continuation.resume(with: Result {
-                        let (_, _, loaded, flavor) = try ModelPath.load(path, threads: threads)
-                        return (flavor.name, loaded)
-                    })
-                }
+    /// Loads the model at `path` with the registered flavors, off the cooperative pool (reading
+    /// and checking the weights is file I/O); returns the flavor's name (for logs) and the model.
+    static func load(_ path: String, threads: Int) async throws -> (name: String, model: any LoadedModel) {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result {
+                    let (_, _, loaded, flavor) = try ModelPath.load(path, threads: threads)
+                    return (flavor.name, loaded)
+                })
             }
         }
     }
-
-    private static let loader = Mutex<ModelLoader?>(nil)
-
-    /// Registers how `serve` turns a model path into a loaded model. Call before `MLPackCommand.runMain`.
-    public static func bootstrap(modelLoader: @escaping ModelLoader) {
-        loader.withLock { $0 = modelLoader }
-    }
-
-    static var modelLoader: ModelLoader? { loader.withLock { $0 } }
 }

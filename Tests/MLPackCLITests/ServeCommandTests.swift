@@ -66,8 +66,6 @@ import Testing
     }
 
     @Test func aModelThatCannotBeLoadedFailsWithExitCode1() async {
-        // No loader is registered in this test process: serve uses the flavor registry's.
-        #expect(ServeCommand.modelLoader == nil)
         #expect(await MLPackCommand.runMain(["serve", "-m", "/nonexistent/model-dir", "--port", "0"]) == 1)
     }
 }
