@@ -4,8 +4,14 @@
 //       load the model, embed TEXT, print "ready <dimension>" (the script times process start → line)
 //   mlpack-bench run MODEL_DIR SENTENCES_FILE LONG_TEXT_FILE THREADS BATCHES THREADING
 //       print one JSON object: throughput per batch size, single-sentence latencies, sgemm ceilings
+//   mlpack-bench concurrency MODEL_DIR SENTENCES_FILE [N] [REPEATS]
+//       machine and OpenBLAS kernel; wall time of one encode of the first N sentences (default 256)
+//       on a 1-thread model vs two concurrent encodes of them from two threads (same model object),
+//       and the ratio (about 1 on 2 cores when encodes overlap, 2 when they are serialised); then
+//       sentences/s at batch 1, 8, 32 with 1 and 2 threads per call. Best and median of REPEATS (3).
 import Foundation
 import MLPackBERT
+import Synchronization
 import MLPackBLAS
 
 func fail(_ message: String) -> Never {
@@ -18,7 +24,10 @@ func seconds(_ d: Duration) -> Double {
 }
 
 let args = CommandLine.arguments
-guard args.count >= 4 else { fail("usage: mlpack-bench first MODEL TEXT | run MODEL SENTENCES LONGTEXT THREADS BATCHES THREADING") }
+guard args.count >= 4 else {
+    fail("usage: mlpack-bench first MODEL TEXT | run MODEL SENTENCES LONGTEXT THREADS BATCHES THREADING"
+        + " | concurrency MODEL SENTENCES [N] [REPEATS]")
+}
 let clock = ContinuousClock()
 
 do {
@@ -103,9 +112,94 @@ do {
         }
         let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
         print(String(decoding: data, as: UTF8.self))
+    case "concurrency" where args.count <= 6:
+        try concurrency(
+            model: URL(fileURLWithPath: args[2]), sentencesFile: args[3],
+            count: args.count > 4 ? Int(args[4]) ?? 256 : 256, repeats: args.count > 5 ? Int(args[5]) ?? 3 : 3)
     default:
         fail("unknown command \(args[1])")
     }
 } catch {
     fail("mlpack-bench: \(error)")
+}
+
+/// CPU model, ISA flags and load: what a figure needs next to it on a shared machine.
+func machineDescription() -> String {
+    let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+    let lines = cpuinfo.split(separator: "\n")
+    func field(_ name: String) -> String {
+        guard let line = lines.first(where: { $0.hasPrefix(name) }), let colon = line.firstIndex(of: ":") else { return "?" }
+        return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+    }
+    let flags = Set(field("flags").split(separator: " ").map(String.init))
+    let isa = ["avx2", "fma", "avx512f", "avx512_bf16", "amx_tile"].filter { flags.contains($0) }
+    let load = ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?").split(separator: " ").prefix(3)
+    return "cpu: \(field("model name")) × \(ProcessInfo.processInfo.activeProcessorCount), isa: \(isa.joined(separator: " "))"
+        + ", openblas core: \(BLAS.coreName), load average: \(load.joined(separator: " "))"
+}
+
+/// Runs `body(0..<n)` on `n` fresh threads started together; returns the wall time until all end.
+func wallTime(threads n: Int, _ body: @escaping @Sendable (Int) throws -> Void) throws -> Double {
+    let done = DispatchSemaphore(value: 0)
+    let go = DispatchSemaphore(value: 0)
+    let failure = Mutex<String?>(nil)
+    for i in 0..<n {
+        let t = Thread {
+            go.wait()
+            do { try body(i) } catch { failure.withLock { $0 = "\(error)" } }
+            done.signal()
+        }
+        t.stackSize = 8 << 20
+        t.start()
+    }
+    let start = ContinuousClock.now
+    for _ in 0..<n { go.signal() }
+    for _ in 0..<n { done.wait() }
+    let t = seconds(ContinuousClock.now - start)
+    if let message = failure.withLock({ $0 }) { fail("mlpack-bench: \(message)") }
+    return t
+}
+
+func concurrency(model url: URL, sentencesFile: String, count: Int, repeats: Int) throws {
+    let all = try String(contentsOfFile: sentencesFile, encoding: .utf8).split(separator: "\n").map(String.init)
+    let sentences = Array(all.prefix(count))
+    let one = try SentenceTransformer.load(directory: url, threads: 1)
+    let two = try SentenceTransformer.load(directory: url, threads: 2)
+    print(machineDescription())
+    let tokens = try one.tokenize(sentences).map(\.count).reduce(0, +)
+    print("sentences: \(sentences.count) (\(tokens) tokens), repeats: \(repeats) (best / median)")
+    _ = try one.encode(Array(sentences.prefix(64)))  // warm-up
+    _ = try two.encode(Array(sentences.prefix(64)))
+    func stats(_ times: [Double]) -> (best: Double, median: Double) {
+        let s = times.sorted()
+        return (s[0], s[s.count / 2])
+    }
+    func fmt(_ x: Double) -> String { String(format: "%.3f", x) }
+    for (label, model) in [("threads 1 per call", one), ("threads 2 per call", two)] {
+        var single: [Double] = []
+        var pair: [Double] = []
+        for _ in 0..<repeats {
+            single.append(try wallTime(threads: 1) { _ in _ = try model.encode(sentences, batchSize: 32) })
+            pair.append(try wallTime(threads: 2) { _ in _ = try model.encode(sentences, batchSize: 32) })
+        }
+        let (s, p) = (stats(single), stats(pair))
+        print("concurrency, \(label), batch 32: one encode \(fmt(s.best)) / \(fmt(s.median)) s, two concurrent encodes "
+            + "\(fmt(p.best)) / \(fmt(p.median)) s, ratio \(String(format: "%.2f", p.best / s.best)) / "
+            + "\(String(format: "%.2f", p.median / s.median))")
+    }
+    for (threads, model) in [(1, one), (2, two)] {
+        var parts: [String] = []
+        for batch in [1, 8, 32] {
+            var times: [Double] = []
+            for _ in 0..<repeats {
+                let start = ContinuousClock.now
+                _ = try model.encode(sentences, batchSize: batch)
+                times.append(seconds(ContinuousClock.now - start))
+            }
+            let (best, median) = stats(times)
+            parts.append("batch \(batch): \(String(format: "%.0f", Double(sentences.count) / best)) / "
+                + "\(String(format: "%.0f", Double(sentences.count) / median))")
+        }
+        print("sentences/s, threads \(threads) (best / median): " + parts.joined(separator: ", "))
+    }
 }
