@@ -9,6 +9,9 @@
 //       on a 1-thread model vs two concurrent encodes of them from two threads (same model object),
 //       and the ratio (about 1 on 2 cores when encodes overlap, 2 when they are serialised); then
 //       sentences/s at batch 1, 8, 32 with 1 and 2 threads per call. Best and median of REPEATS (3).
+//   mlpack-bench lengths MODEL_DIR
+//       median latency of one sentence of 8…256 tokens on 1 and 2 threads, each plan (`blas`: one
+//       pass sharing its products; the automatic plan's thresholds come from this table)
 import Foundation
 import MLPackBERT
 import Synchronization
@@ -24,9 +27,9 @@ func seconds(_ d: Duration) -> Double {
 }
 
 let args = CommandLine.arguments
-guard args.count >= 4 else {
+guard args.count >= 3 else {
     fail("usage: mlpack-bench first MODEL TEXT | run MODEL SENTENCES LONGTEXT THREADS BATCHES THREADING"
-        + " | concurrency MODEL SENTENCES [N] [REPEATS]")
+        + " | concurrency MODEL SENTENCES [N] [REPEATS] | lengths MODEL")
 }
 let clock = ContinuousClock()
 
@@ -116,6 +119,8 @@ do {
         try concurrency(
             model: URL(fileURLWithPath: args[2]), sentencesFile: args[3],
             count: args.count > 4 ? Int(args[4]) ?? 256 : 256, repeats: args.count > 5 ? Int(args[5]) ?? 3 : 3)
+    case "lengths":
+        try lengths(model: URL(fileURLWithPath: args[2]))
     default:
         fail("unknown command \(args[1])")
     }
@@ -202,4 +207,40 @@ func concurrency(model url: URL, sentencesFile: String, count: Int, repeats: Int
         }
         print("sentences/s, threads \(threads) (best / median): " + parts.joined(separator: ", "))
     }
+}
+
+func lengths(model url: URL) throws {
+    // `blas` plan: one pass, products shared among the threads (no per-call `threads:`, so that
+    // this mode also builds against the encoder before that parameter existed).
+    let models = try [1, 2].map { try SentenceTransformer.load(directory: url, threads: $0, threading: .blas) }
+    let shared = models[1]
+    print(machineDescription())
+    print("median wall / process CPU time per encode (CPU ≈ wall × threads when the cores are free)")
+    for n in [8, 16, 24, 32, 48, 64, 96, 128, 256] {
+        // n tokens: [CLS] + (n - 2) words + [SEP].
+        let text = Array(repeating: "word", count: n - 2).joined(separator: " ")
+        guard try shared.tokenize([text])[0].count == n else { fail("lengths: \(n) tokens expected") }
+        var medians: [(wall: Double, cpu: Double)] = []
+        for model in models {
+            var times: [(wall: Double, cpu: Double)] = []
+            let reps = max(5, 2000 / n)
+            for _ in 0..<reps {
+                let (start, cpu) = (ContinuousClock.now, processCPUTime())
+                _ = try model.encode([text])
+                times.append((seconds(ContinuousClock.now - start), processCPUTime() - cpu))
+            }
+            times.sort { $0.wall < $1.wall }
+            medians.append(times[times.count / 2])
+        }
+        print(String(format: "%4d tokens: 1 thread %.2f / %.2f ms, 2 threads (shared pass) %.2f / %.2f ms, speed-up %.2f",
+                     n, medians[0].wall * 1000, medians[0].cpu * 1000, medians[1].wall * 1000, medians[1].cpu * 1000,
+                     medians[0].wall / medians[1].wall))
+    }
+}
+
+/// CPU time of the process so far (all threads), seconds.
+func processCPUTime() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
 }
