@@ -1,3 +1,4 @@
+import Foundation
 import MLPackBLAS
 
 extension BERTModel {
@@ -6,16 +7,23 @@ extension BERTModel {
 
     /// Runs the encoder on sequences packed back to back (`ids` holds `lengths.reduce(0, +)`
     /// tokens, no padding). Linear layers see all tokens at once (M = total tokens); attention runs
-    /// per sequence. Returns the last hidden state `[tokens, hidden]` in `workspace.x`.
+    /// per sequence and head. Returns the last hidden state `[tokens, hidden]` in `workspace.x`.
     /// Ids must be below `vocabSize` and every length in `1...maxPositionEmbeddings`.
-    func forward(ids: UnsafeBufferPointer<Int32>, lengths: ArraySlice<Int>, workspace ws: Workspace) {
+    ///
+    /// `threads > 1` divides the pass among that many threads (`DispatchQueue.concurrentPerform`,
+    /// each calling single-threaded OpenBLAS): every linear layer by blocks of output features
+    /// (columns of the weight and of the output, same leading dimensions), attention by
+    /// (sequence, head). Each value is computed by the same operations whatever the thread count.
+    func forward(ids: UnsafeBufferPointer<Int32>, lengths: ArraySlice<Int>, workspace ws: Workspace, threads: Int = 1) {
         let c = configuration
         let d = c.hiddenSize
         let f = c.intermediateSize
         let dh = c.headSize
+        let heads = c.numHeads
         let tokens = ids.count
         let longest = lengths.max() ?? 0
-        ws.reserve(tokens: tokens, longest: longest)
+        let p = max(1, threads)
+        ws.reserve(tokens: tokens, longest: longest, threads: p)
         let x = ws.x.pointer
         let qkv = ws.qkv.pointer
         let ctx = ws.context.pointer
@@ -27,9 +35,9 @@ extension BERTModel {
         var t = 0
         let type0 = tokenTypeEmbeddings.pointer
         for n in lengths {
-            for p in 0..<n {
+            for position in 0..<n {
                 let w = wordEmbeddings.pointer + Int(ids[t]) * d
-                let pos = positionEmbeddings.pointer + p * d
+                let pos = positionEmbeddings.pointer + position * d
                 let row = x + t * d
                 for i in 0..<d { row[i] = w[i] + pos[i] + type0[i] }
                 t += 1
@@ -39,52 +47,123 @@ extension BERTModel {
             x, rows: tokens, n: d, bias: nil, residual: nil,
             gamma: embeddingGamma.pointer, beta: embeddingBeta.pointer, eps: c.layerNormEps)
 
+        let qkvBlocks = Self.columnBlocks(3 * d, parts: p)
+        let hiddenBlocks = Self.columnBlocks(d, parts: p)
+        let upBlocks = Self.columnBlocks(f, parts: p)
+        let sequenceLengths = Array(lengths)
+        var offsets: [Int] = []
+        offsets.reserveCapacity(sequenceLengths.count)
+        var acc = 0
+        for n in sequenceLengths {
+            offsets.append(acc)
+            acc += n
+        }
+        let items = sequenceLengths.count * heads
+        let attentionThreads = min(p, items)
         let scale = 1 / Float(dh).squareRoot()
         for layer in layers {
             // Q, K, V for all tokens.
-            BLAS.sgemm(m: tokens, n: 3 * d, k: d, a: x, b: layer.qkvWeight.pointer, transposeB: true, c: qkv)
-            Kernels.addBias(qkv, rows: tokens, n: 3 * d, bias: layer.qkvBias.pointer)
-            // Attention per sequence and head.
-            var offset = 0
-            for n in lengths {
-                let base = qkv + offset * 3 * d
-                if n <= Self.shortAttentionLimit {
-                    Kernels.shortAttention(
-                        qkv: base, n: n, hidden: d, heads: c.numHeads, scale: scale,
-                        context: ctx + offset * d, scores: scores)
-                    offset += n
-                    continue
+            Self.linear(x, rows: tokens, k: d, weight: layer.qkvWeight.pointer, n: 3 * d, into: qkv, blocks: qkvBlocks) {
+                Kernels.addBias(
+                    qkv + $0.lowerBound, rows: tokens, n: $0.count, ld: 3 * d, bias: layer.qkvBias.pointer + $0.lowerBound)
+            }
+            // Attention per (sequence, head): thread j takes items j, j + threads, …, with its own
+            // scores matrix.
+            parallelFor(attentionThreads) { j in
+                let s = scores + j * longest * longest
+                var item = j
+                while item < items {
+                    let (q, h) = item.quotientAndRemainder(dividingBy: heads)
+                    let n = sequenceLengths[q]
+                    let base = qkv + offsets[q] * 3 * d
+                    let out = ctx + offsets[q] * d
+                    if n <= Self.shortAttentionLimit {
+                        Kernels.shortAttention(
+                            qkv: base, n: n, hidden: d, heads: heads, scale: scale, context: out, scores: s,
+                            only: h..<(h + 1))
+                    } else {
+                        BLAS.sgemm(
+                            m: n, n: n, k: dh, alpha: scale, a: base + h * dh, lda: 3 * d,
+                            b: base + d + h * dh, ldb: 3 * d, transposeB: true, c: s, ldc: n)
+                        Kernels.softmax(s, rows: n, n: n, ld: n)
+                        BLAS.sgemm(
+                            m: n, n: dh, k: n, a: s, lda: n, b: base + 2 * d + h * dh, ldb: 3 * d, transposeB: false,
+                            c: out + h * dh, ldc: d)
+                    }
+                    item += attentionThreads
                 }
-                for h in 0..<c.numHeads {
-                    let s = scores + h * n * n
-                    BLAS.sgemm(
-                        m: n, n: n, k: dh, alpha: scale, a: base + h * dh, lda: 3 * d,
-                        b: base + d + h * dh, ldb: 3 * d, transposeB: true, c: s, ldc: n)
-                }
-                Kernels.softmax(scores, rows: c.numHeads * n, n: n, ld: n)
-                for h in 0..<c.numHeads {
-                    BLAS.sgemm(
-                        m: n, n: dh, k: n, a: scores + h * n * n, lda: n,
-                        b: base + 2 * d + h * dh, ldb: 3 * d, transposeB: false,
-                        c: ctx + offset * d + h * dh, ldc: d)
-                }
-                offset += n
             }
             // Output projection, residual, LayerNorm.
-            BLAS.sgemm(m: tokens, n: d, k: d, a: ctx, b: layer.outWeight.pointer, transposeB: true, c: att)
+            Self.linear(ctx, rows: tokens, k: d, weight: layer.outWeight.pointer, n: d, into: att, blocks: hiddenBlocks)
             Kernels.layerNorm(
                 att, rows: tokens, n: d, bias: layer.outBias.pointer, residual: x,
                 gamma: layer.norm1Gamma.pointer, beta: layer.norm1Beta.pointer, eps: c.layerNormEps)
             // Feed-forward.
-            BLAS.sgemm(m: tokens, n: f, k: d, a: att, b: layer.upWeight.pointer, transposeB: true, c: up)
-            switch c.activation {
-            case .gelu: Kernels.biasGELU(up, rows: tokens, n: f, bias: layer.upBias.pointer)
-            case .relu: Kernels.biasReLU(up, rows: tokens, n: f, bias: layer.upBias.pointer)
+            Self.linear(att, rows: tokens, k: d, weight: layer.upWeight.pointer, n: f, into: up, blocks: upBlocks) {
+                let block = up + $0.lowerBound
+                let bias = layer.upBias.pointer + $0.lowerBound
+                switch c.activation {
+                case .gelu: Kernels.biasGELU(block, rows: tokens, n: $0.count, ld: f, bias: bias)
+                case .relu: Kernels.biasReLU(block, rows: tokens, n: $0.count, ld: f, bias: bias)
+                }
             }
-            BLAS.sgemm(m: tokens, n: d, k: f, a: up, b: layer.downWeight.pointer, transposeB: true, c: x)
+            Self.linear(up, rows: tokens, k: f, weight: layer.downWeight.pointer, n: d, into: x, blocks: hiddenBlocks)
             Kernels.layerNorm(
                 x, rows: tokens, n: d, bias: layer.downBias.pointer, residual: att,
                 gamma: layer.norm2Gamma.pointer, beta: layer.norm2Beta.pointer, eps: c.layerNormEps)
         }
     }
+
+    /// `c[m×n] = a[m×k] · wᵀ` (`w` is `[n×k]`, the `nn.Linear` layout), one block of output columns
+    /// per thread: the block's rows of `w` times `a` into the block's columns of `c` (same leading
+    /// dimensions), then `epilogue(block)` on that thread.
+    @inline(__always)
+    static func linear(
+        _ a: UnsafePointer<Float>, rows m: Int, k: Int, weight w: UnsafePointer<Float>, n: Int,
+        into c: UnsafeMutablePointer<Float>, blocks: [Range<Int>], epilogue: (Range<Int>) -> Void = { _ in }
+    ) {
+        parallelFor(blocks.count) { j in
+            let cols = blocks[j]
+            BLAS.sgemm(
+                m: m, n: cols.count, k: k, a: a, b: w + cols.lowerBound * k, ldb: k, transposeB: true,
+                c: c + cols.lowerBound, ldc: n)
+            epilogue(cols)
+        }
+    }
+
+    /// `0..<n` in at most `parts` blocks of about equal width whose inner bounds are multiples of 16
+    /// (whole SIMD16 vectors and GEMM micro-tiles per block).
+    static func columnBlocks(_ n: Int, parts: Int) -> [Range<Int>] {
+        let unit = 16
+        let units = (n + unit - 1) / unit
+        let p = max(1, min(parts, units))
+        var blocks: [Range<Int>] = []
+        var start = 0
+        for j in 1...p {
+            let end = j == p ? n : min(n, units * j / p * unit)
+            if end > start { blocks.append(start..<end) }
+            start = end
+        }
+        return blocks
+    }
+}
+
+/// Runs `body(i)` for `i` in `0..<n`: inline when `n == 1`, else on `DispatchQueue.concurrentPerform`
+/// (libdispatch's worker threads and the caller; never the Swift concurrency pool).
+@inline(__always)
+func parallelFor(_ n: Int, _ body: (Int) -> Void) {
+    if n <= 1 {
+        if n == 1 { body(0) }
+        return
+    }
+    withoutActuallyEscaping(body) { body in
+        let box = UncheckedSendable(value: body)
+        DispatchQueue.concurrentPerform(iterations: n) { box.value($0) }
+    }
+}
+
+/// Carries a value into a `@Sendable` closure whose concurrent use the caller has made safe
+/// (here: disjoint output blocks of one forward pass).
+struct UncheckedSendable<T>: @unchecked Sendable {
+    let value: T
 }

@@ -2,15 +2,15 @@ extension Kernels {
     /// Attention of one short sequence, all heads, without BLAS calls (for few tokens the call
     /// overhead of 2·heads tiny GEMMs dominates). `qkv` holds the sequence's rows `[n, 3d]`
     /// (Q | K | V); the context rows `[n, d]` go to `context` (leading dimension `d`).
-    /// `scores` needs `n` floats.
+    /// `scores` needs `n` floats. `only` restricts the work to some heads (default: all).
     static func shortAttention(
         qkv: UnsafePointer<Float>, n: Int, hidden d: Int, heads: Int, scale: Float,
-        context: UnsafeMutablePointer<Float>, scores: UnsafeMutablePointer<Float>
+        context: UnsafeMutablePointer<Float>, scores: UnsafeMutablePointer<Float>, only: Range<Int>? = nil
     ) {
         let dh = d / heads
         let vdh = dh - dh % width
         let stride = 3 * d
-        for h in 0..<heads {
+        for h in only ?? 0..<heads {
             for i in 0..<n {
                 let q = qkv + i * stride + h * dh
                 for j in 0..<n {

@@ -59,15 +59,17 @@ enum Kernels {
         return sign * (1 - poly * e)
     }
 
-    /// `x[i] = f(x[i] + bias[i mod n])` over `rows` rows of `n`, `f` applied to 16 lanes at a time
-    /// (row tails go through `f` one lane at a time).
+    /// `x[i] = f(x[i] + bias[i mod n])` over `rows` rows of `n` (leading dimension `ld`, default
+    /// `n`), `f` applied to 16 lanes at a time (row tails go through `f` one lane at a time; `f` is
+    /// lane-wise, so a value does not depend on where a block of columns starts).
     @inline(__always)
     static func biasMap(
-        _ x: UnsafeMutablePointer<Float>, rows: Int, n: Int, bias: UnsafePointer<Float>, _ f: (V) -> V
+        _ x: UnsafeMutablePointer<Float>, rows: Int, n: Int, ld: Int? = nil, bias: UnsafePointer<Float>, _ f: (V) -> V
     ) {
         let vn = n - n % width
+        let ld = ld ?? n
         for r in 0..<rows {
-            let row = x + r * n
+            let row = x + r * ld
             var i = 0
             while i < vn {
                 store(f(load(row, i) + load(bias, i)), row, i)
@@ -80,19 +82,25 @@ enum Kernels {
         }
     }
 
-    /// `x[i] = gelu(x[i] + bias[i mod n])` (exact erf GELU).
-    static func biasGELU(_ x: UnsafeMutablePointer<Float>, rows: Int, n: Int, bias: UnsafePointer<Float>) {
-        biasMap(x, rows: rows, n: n, bias: bias, gelu)
+    /// `x[i] = gelu(x[i] + bias[i mod n])` (exact erf GELU), rows of leading dimension `ld`.
+    static func biasGELU(
+        _ x: UnsafeMutablePointer<Float>, rows: Int, n: Int, ld: Int? = nil, bias: UnsafePointer<Float>
+    ) {
+        biasMap(x, rows: rows, n: n, ld: ld, bias: bias, gelu)
     }
 
     /// `x[i] = max(0, x[i] + bias[i mod n])`.
-    static func biasReLU(_ x: UnsafeMutablePointer<Float>, rows: Int, n: Int, bias: UnsafePointer<Float>) {
-        biasMap(x, rows: rows, n: n, bias: bias) { $0.replacing(with: 0, where: $0 .< 0) }
+    static func biasReLU(
+        _ x: UnsafeMutablePointer<Float>, rows: Int, n: Int, ld: Int? = nil, bias: UnsafePointer<Float>
+    ) {
+        biasMap(x, rows: rows, n: n, ld: ld, bias: bias) { $0.replacing(with: 0, where: $0 .< 0) }
     }
 
     /// `x[i] += bias[i mod n]`.
-    static func addBias(_ x: UnsafeMutablePointer<Float>, rows: Int, n: Int, bias: UnsafePointer<Float>) {
-        biasMap(x, rows: rows, n: n, bias: bias) { $0 }
+    static func addBias(
+        _ x: UnsafeMutablePointer<Float>, rows: Int, n: Int, ld: Int? = nil, bias: UnsafePointer<Float>
+    ) {
+        biasMap(x, rows: rows, n: n, ld: ld, bias: bias) { $0 }
     }
 
     @inline(__always)

@@ -5,13 +5,16 @@ import MLPackTokenizer
 /// A sentence-transformers model (Transformer → Pooling → optional Dense → optional Normalize)
 /// loaded from its directory and run natively: tokenizer in Swift, BERT on OpenBLAS, Float32.
 public final class SentenceTransformer: @unchecked Sendable {
-    /// How the threads of one `encode` call are used.
+    /// How the threads of one `encode` call are used. OpenBLAS itself always runs single-threaded
+    /// (its thread count is process-wide): the threads are the encoder's own, so concurrent `encode`
+    /// calls each use their own threads and never wait for one another.
     public enum Threading: String, Sendable, CaseIterable {
         /// Per batch: split the batch across threads when each part is large enough, else `blas`.
         case automatic
-        /// One sequence of work; OpenBLAS runs each matrix product on all threads.
+        /// One pass over the batch whose matrix products are divided among the threads by blocks of
+        /// output features, and attention by (sentence, head).
         case blas
-        /// The sentences of a batch are divided among threads, each with single-threaded OpenBLAS.
+        /// The sentences of a batch are divided among threads (each group a pass of its own).
         case splitBatch
     }
 
@@ -26,7 +29,7 @@ public final class SentenceTransformer: @unchecked Sendable {
     public let maxSeqLength: Int
     /// sentence_bert_config.json `do_lower_case`: texts are lower-cased before tokenization.
     public let doLowerCase: Bool
-    /// Threads used by `encode`.
+    /// Threads used by an `encode` call that does not pass `threads`.
     public let threadCount: Int
     public let threading: Threading
     let weights: SafeTensorsFile
@@ -35,9 +38,6 @@ public final class SentenceTransformer: @unchecked Sendable {
     public var dimension: Int {
         dense.last?.outFeatures ?? pooling.outputSize(hidden: encoder.configuration.hiddenSize)
     }
-
-    /// Serialises encode calls: OpenBLAS's thread count is process-wide.
-    private static let lock = NSLock()
 
     /// Loads a sentence-transformers directory (the layout `SentenceTransformer.save` writes).
     /// - Parameters:
@@ -57,6 +57,8 @@ public final class SentenceTransformer: @unchecked Sendable {
             throw BERTError.invalidArgument(name: "threads", expected: "1...256")
         }
         threadCount = threads ?? min(64, max(1, available))
+        // Parallelism is the encoder's own (`plan`); OpenBLAS runs each product on the calling thread.
+        BLAS.useSingleThreadedKernels()
 
         let modules = try Self.readModules(directory)
         guard let transformer = modules.first, transformer.kind == .transformer else {
@@ -158,18 +160,23 @@ public final class SentenceTransformer: @unchecked Sendable {
     ///   - normalize: also L2-normalise each embedding (`normalize_embeddings`); a model that ends in a
     ///     Normalize module is normalised either way.
     ///   - maxSeqLength: truncation length in tokens including `[CLS]`/`[SEP]` (default: the model's).
-    public func encode(_ texts: [String], batchSize: Int = 32, normalize: Bool = false, maxSeqLength: Int? = nil)
-        throws -> EmbeddingMatrix
-    {
+    ///   - threads: threads of this call, `1...256` (default: `threadCount`).
+    ///
+    /// Thread-safe: concurrent calls (on one model or several) run at the same time, each on its own
+    /// threads and buffers; the results do not depend on what else runs.
+    public func encode(
+        _ texts: [String], batchSize: Int = 32, normalize: Bool = false, maxSeqLength: Int? = nil, threads: Int? = nil
+    ) throws -> EmbeddingMatrix {
         guard batchSize >= 1 else { throw BERTError.invalidArgument(name: "batchSize", expected: "at least 1") }
+        guard threads.map({ (1...256).contains($0) }) ?? true else {
+            throw BERTError.invalidArgument(name: "threads", expected: "1...256")
+        }
+        let threads = threads ?? threadCount
         let limit = try checkedLength(maxSeqLength)
         let dim = dimension
         var out = [Float](repeating: 0, count: texts.count * dim)
-        Self.lock.lock()
-        defer { Self.lock.unlock() }
-        let savedThreads = BLAS.threadCount
-        defer { BLAS.threadCount = savedThreads }
-        let workspaces = (0..<threadCount).map { _ in
+        // This call's buffers (allocated on first use): nothing mutable is shared between calls.
+        let workspaces = (0..<threads).map { _ in
             Workspace(
                 hidden: encoder.configuration.hiddenSize, intermediate: encoder.configuration.intermediateSize,
                 heads: encoder.configuration.numHeads)
@@ -179,7 +186,7 @@ public final class SentenceTransformer: @unchecked Sendable {
             let end = min(texts.count, start + batchSize)
             let batch = (start..<end).map { tokenizer.encode(doLowerCase ? texts[$0].lowercased() : texts[$0], maxLength: limit) }
             out.withUnsafeMutableBufferPointer { buf in
-                runBatch(batch, into: buf.baseAddress! + start * dim, workspaces: workspaces)
+                runBatch(batch, into: buf.baseAddress! + start * dim, threads: threads, workspaces: workspaces)
             }
             start = end
         }
@@ -191,36 +198,38 @@ public final class SentenceTransformer: @unchecked Sendable {
         return EmbeddingMatrix(rows: texts.count, dimension: dim, values: out)
     }
 
-    /// How one batch uses the threads.
+    /// How one batch uses the threads (OpenBLAS is single-threaded in every plan).
     enum Plan: Equatable {
-        /// Divide the sentences among this many threads, each with single-threaded OpenBLAS.
+        /// Divide the sentences among this many threads (contiguous groups of about equal tokens,
+        /// each one pass).
         case split(Int)
-        /// Run once with OpenBLAS on this many threads.
-        case blas(Int)
+        /// One pass whose products are divided among this many threads by output columns.
+        case shared(Int)
     }
 
-    /// Automatic mode, from measurements on 2 cores: OpenBLAS threading loses on the small
-    /// matrices of a few tokens (its threads cost more than they save), so short inputs run on one
-    /// thread; batches of enough tokens are split by sentence (attention, GELU and LayerNorm then
-    /// run in parallel too); one long sentence uses OpenBLAS's threads.
-    func plan(_ lengths: [Int]) -> Plan {
+    /// Automatic mode, from measurements on 2 cores: short inputs run on one thread (the matrices
+    /// of a few tokens are too small to share); batches of enough tokens are split by sentence
+    /// (attention, GELU and LayerNorm then run in parallel too); one long sentence shares its
+    /// products among the threads.
+    func plan(_ lengths: [Int], threads: Int) -> Plan {
         let tokens = lengths.reduce(0, +)
-        let parts = min(threadCount, lengths.count)
+        let parts = min(threads, lengths.count)
         switch threading {
-        case .blas: return .blas(threadCount)
-        case .splitBatch: return parts > 1 ? .split(parts) : .blas(threadCount)
+        case .blas: return .shared(threads)
+        case .splitBatch: return parts > 1 ? .split(parts) : .shared(threads)
         case .automatic:
-            if threadCount == 1 || tokens < 32 { return .blas(1) }
+            if threads == 1 || tokens < 32 { return .shared(1) }
             if parts > 1 && tokens >= 24 * parts { return .split(parts) }
-            return .blas(tokens >= 96 ? threadCount : 1)
+            return .shared(tokens >= 96 ? threads : 1)
         }
     }
 
-    private func runBatch(_ batch: [TokenizedText], into out: UnsafeMutablePointer<Float>, workspaces: [Workspace]) {
+    private func runBatch(
+        _ batch: [TokenizedText], into out: UnsafeMutablePointer<Float>, threads: Int, workspaces: [Workspace]
+    ) {
         let lengths = batch.map(\.count)
-        switch plan(lengths) {
+        switch plan(lengths, threads: threads) {
         case .split(let parts):
-            BLAS.threadCount = 1
             // Contiguous groups with about equal token counts.
             let total = lengths.reduce(0, +)
             var bounds = [0]
@@ -233,27 +242,29 @@ public final class SentenceTransformer: @unchecked Sendable {
             }
             bounds.append(batch.count)
             let groups = bounds.count - 1
-            let cuts = bounds
-            let outAddress = UInt(bitPattern: out)
-            DispatchQueue.concurrentPerform(iterations: groups) { g in
-                let dest = UnsafeMutablePointer<Float>(bitPattern: outAddress)!
-                self.runGroup(batch[cuts[g]..<cuts[g + 1]], into: dest + cuts[g] * self.dimension,
-                              workspace: workspaces[g])
+            // Threads left over when there are fewer groups than threads share each group's pass.
+            let inner = max(1, threads / groups)
+            parallelFor(groups) { g in
+                runGroup(batch[bounds[g]..<bounds[g + 1]], into: out + bounds[g] * dimension,
+                         threads: inner, workspace: workspaces[g])
             }
-        case .blas(let threads):
-            BLAS.threadCount = threads
-            runGroup(batch[...], into: out, workspace: workspaces[0])
+        case .shared(let threads):
+            runGroup(batch[...], into: out, threads: threads, workspace: workspaces[0])
         }
     }
 
-    /// Encoder, pooling and Dense layers for consecutive texts of one batch.
-    private func runGroup(_ group: ArraySlice<TokenizedText>, into out: UnsafeMutablePointer<Float>, workspace: Workspace) {
+    /// Encoder, pooling and Dense layers for consecutive texts of one batch, on `threads` threads.
+    private func runGroup(
+        _ group: ArraySlice<TokenizedText>, into out: UnsafeMutablePointer<Float>, threads: Int, workspace: Workspace
+    ) {
         guard !group.isEmpty else { return }
         let lengths = group.map(\.count)
         var ids: [Int32] = []
         ids.reserveCapacity(lengths.reduce(0, +))
         for t in group { ids.append(contentsOf: t.ids) }
-        ids.withUnsafeBufferPointer { encoder.forward(ids: $0, lengths: lengths[...], workspace: workspace) }
+        ids.withUnsafeBufferPointer {
+            encoder.forward(ids: $0, lengths: lengths[...], workspace: workspace, threads: threads)
+        }
         let d = encoder.configuration.hiddenSize
         let pooledWidth = pooling.outputSize(hidden: d)
         var pooled = dense.isEmpty ? [] : [Float](repeating: 0, count: group.count * pooledWidth)

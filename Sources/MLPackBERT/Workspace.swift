@@ -1,8 +1,9 @@
 /// Activation buffers of one forward pass, sized for a number of packed tokens and reused
-/// across batches (nothing is allocated per token).
-final class Workspace: @unchecked Sendable {  // used by one thread at a time
+/// across batches (nothing is allocated per token). Each `encode` call makes its own, so calls
+/// running at once share no mutable memory.
+final class Workspace: @unchecked Sendable {  // used by one forward pass at a time
     private(set) var tokenCapacity = 0
-    private(set) var sequenceCapacity = 0
+    private(set) var scoresCapacity = 0
     let hidden: Int
     let intermediate: Int
     let heads: Int
@@ -11,7 +12,7 @@ final class Workspace: @unchecked Sendable {  // used by one thread at a time
     var context = FloatBox(count: 0)  // [T, d]
     var attended = FloatBox(count: 0)  // [T, d]
     var up = FloatBox(count: 0)  // [T, f]
-    var scores = FloatBox(count: 0)  // [heads, S, S]
+    var scores = FloatBox(count: 0)  // one [S, S] attention matrix per thread of the pass
 
     init(hidden: Int, intermediate: Int, heads: Int) {
         self.hidden = hidden
@@ -19,8 +20,9 @@ final class Workspace: @unchecked Sendable {  // used by one thread at a time
         self.heads = heads
     }
 
-    /// Makes room for `tokens` packed tokens whose longest sequence has `longest` tokens.
-    func reserve(tokens: Int, longest: Int) {
+    /// Makes room for `tokens` packed tokens whose longest sequence has `longest` tokens, for a
+    /// pass on `threads` threads.
+    func reserve(tokens: Int, longest: Int, threads: Int = 1) {
         if tokens > tokenCapacity {
             let n = max(tokens, tokenCapacity * 3 / 2)
             x = FloatBox(count: n * hidden)
@@ -30,9 +32,10 @@ final class Workspace: @unchecked Sendable {  // used by one thread at a time
             up = FloatBox(count: n * intermediate)
             tokenCapacity = n
         }
-        if longest > sequenceCapacity {
-            scores = FloatBox(count: heads * longest * longest)
-            sequenceCapacity = longest
+        let needed = max(1, threads) * longest * longest
+        if needed > scoresCapacity {
+            scores = FloatBox(count: needed)
+            scoresCapacity = needed
         }
     }
 }

@@ -4,8 +4,17 @@
 //       load the model, embed TEXT, print "ready <dimension>" (the script times process start → line)
 //   mlpack-bench run MODEL_DIR SENTENCES_FILE LONG_TEXT_FILE THREADS BATCHES THREADING
 //       print one JSON object: throughput per batch size, single-sentence latencies, sgemm ceilings
+//   mlpack-bench concurrency MODEL_DIR SENTENCES_FILE [N] [REPEATS]
+//       machine and OpenBLAS kernel; wall time of one encode of the first N sentences (default 256)
+//       on a 1-thread model vs two concurrent encodes of them from two threads (same model object),
+//       and the ratio (about 1 on 2 cores when encodes overlap, 2 when they are serialised); then
+//       sentences/s at batch 1, 8, 32 with 1 and 2 threads per call. Best and median of REPEATS (3).
+//   mlpack-bench lengths MODEL_DIR
+//       median latency of one sentence of 8…256 tokens on 1 and 2 threads, each plan (`blas`: one
+//       pass sharing its products; the automatic plan's thresholds come from this table)
 import Foundation
 import MLPackBERT
+import Synchronization
 import MLPackBLAS
 
 func fail(_ message: String) -> Never {
@@ -18,7 +27,10 @@ func seconds(_ d: Duration) -> Double {
 }
 
 let args = CommandLine.arguments
-guard args.count >= 4 else { fail("usage: mlpack-bench first MODEL TEXT | run MODEL SENTENCES LONGTEXT THREADS BATCHES THREADING") }
+guard args.count >= 3 else {
+    fail("usage: mlpack-bench first MODEL TEXT | run MODEL SENTENCES LONGTEXT THREADS BATCHES THREADING"
+        + " | concurrency MODEL SENTENCES [N] [REPEATS] | lengths MODEL")
+}
 let clock = ContinuousClock()
 
 do {
@@ -103,9 +115,132 @@ do {
         }
         let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
         print(String(decoding: data, as: UTF8.self))
+    case "concurrency" where args.count <= 6:
+        try concurrency(
+            model: URL(fileURLWithPath: args[2]), sentencesFile: args[3],
+            count: args.count > 4 ? Int(args[4]) ?? 256 : 256, repeats: args.count > 5 ? Int(args[5]) ?? 3 : 3)
+    case "lengths":
+        try lengths(model: URL(fileURLWithPath: args[2]))
     default:
         fail("unknown command \(args[1])")
     }
 } catch {
     fail("mlpack-bench: \(error)")
+}
+
+/// CPU model, ISA flags and load: what a figure needs next to it on a shared machine.
+func machineDescription() -> String {
+    let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+    let lines = cpuinfo.split(separator: "\n")
+    func field(_ name: String) -> String {
+        guard let line = lines.first(where: { $0.hasPrefix(name) }), let colon = line.firstIndex(of: ":") else { return "?" }
+        return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+    }
+    let flags = Set(field("flags").split(separator: " ").map(String.init))
+    let isa = ["avx2", "fma", "avx512f", "avx512_bf16", "amx_tile"].filter { flags.contains($0) }
+    let load = ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?").split(separator: " ").prefix(3)
+    return "cpu: \(field("model name")) × \(ProcessInfo.processInfo.activeProcessorCount), isa: \(isa.joined(separator: " "))"
+        + ", openblas core: \(BLAS.coreName), load average: \(load.joined(separator: " "))"
+}
+
+/// Runs `body(0..<n)` on `n` fresh threads started together; returns the wall time until all end.
+func wallTime(threads n: Int, _ body: @escaping @Sendable (Int) throws -> Void) throws -> Double {
+    let done = DispatchSemaphore(value: 0)
+    let go = DispatchSemaphore(value: 0)
+    let failure = Mutex<String?>(nil)
+    for i in 0..<n {
+        let t = Thread {
+            go.wait()
+            do { try body(i) } catch { failure.withLock { $0 = "\(error)" } }
+            done.signal()
+        }
+        t.stackSize = 8 << 20
+        t.start()
+    }
+    let start = ContinuousClock.now
+    for _ in 0..<n { go.signal() }
+    for _ in 0..<n { done.wait() }
+    let t = seconds(ContinuousClock.now - start)
+    if let message = failure.withLock({ $0 }) { fail("mlpack-bench: \(message)") }
+    return t
+}
+
+func concurrency(model url: URL, sentencesFile: String, count: Int, repeats: Int) throws {
+    let all = try String(contentsOfFile: sentencesFile, encoding: .utf8).split(separator: "\n").map(String.init)
+    let sentences = Array(all.prefix(count))
+    let one = try SentenceTransformer.load(directory: url, threads: 1)
+    let two = try SentenceTransformer.load(directory: url, threads: 2)
+    print(machineDescription())
+    let tokens = try one.tokenize(sentences).map(\.count).reduce(0, +)
+    print("sentences: \(sentences.count) (\(tokens) tokens), repeats: \(repeats) (best / median)")
+    _ = try one.encode(Array(sentences.prefix(64)))  // warm-up
+    _ = try two.encode(Array(sentences.prefix(64)))
+    func stats(_ times: [Double]) -> (best: Double, median: Double) {
+        let s = times.sorted()
+        return (s[0], s[s.count / 2])
+    }
+    func fmt(_ x: Double) -> String { String(format: "%.3f", x) }
+    for (label, model) in [("threads 1 per call", one), ("threads 2 per call", two)] {
+        var single: [Double] = []
+        var pair: [Double] = []
+        for _ in 0..<repeats {
+            single.append(try wallTime(threads: 1) { _ in _ = try model.encode(sentences, batchSize: 32) })
+            pair.append(try wallTime(threads: 2) { _ in _ = try model.encode(sentences, batchSize: 32) })
+        }
+        let (s, p) = (stats(single), stats(pair))
+        print("concurrency, \(label), batch 32: one encode \(fmt(s.best)) / \(fmt(s.median)) s, two concurrent encodes "
+            + "\(fmt(p.best)) / \(fmt(p.median)) s, ratio \(String(format: "%.2f", p.best / s.best)) / "
+            + "\(String(format: "%.2f", p.median / s.median))")
+    }
+    for (threads, model) in [(1, one), (2, two)] {
+        var parts: [String] = []
+        for batch in [1, 8, 32] {
+            var times: [Double] = []
+            for _ in 0..<repeats {
+                let start = ContinuousClock.now
+                _ = try model.encode(sentences, batchSize: batch)
+                times.append(seconds(ContinuousClock.now - start))
+            }
+            let (best, median) = stats(times)
+            parts.append("batch \(batch): \(String(format: "%.0f", Double(sentences.count) / best)) / "
+                + "\(String(format: "%.0f", Double(sentences.count) / median))")
+        }
+        print("sentences/s, threads \(threads) (best / median): " + parts.joined(separator: ", "))
+    }
+}
+
+func lengths(model url: URL) throws {
+    // `blas` plan: one pass, products shared among the threads (no per-call `threads:`, so that
+    // this mode also builds against the encoder before that parameter existed).
+    let models = try [1, 2].map { try SentenceTransformer.load(directory: url, threads: $0, threading: .blas) }
+    let shared = models[1]
+    print(machineDescription())
+    print("median wall / process CPU time per encode (CPU ≈ wall × threads when the cores are free)")
+    for n in [8, 16, 24, 32, 48, 64, 96, 128, 256] {
+        // n tokens: [CLS] + (n - 2) words + [SEP].
+        let text = Array(repeating: "word", count: n - 2).joined(separator: " ")
+        guard try shared.tokenize([text])[0].count == n else { fail("lengths: \(n) tokens expected") }
+        var medians: [(wall: Double, cpu: Double)] = []
+        for model in models {
+            var times: [(wall: Double, cpu: Double)] = []
+            let reps = max(5, 2000 / n)
+            for _ in 0..<reps {
+                let (start, cpu) = (ContinuousClock.now, processCPUTime())
+                _ = try model.encode([text])
+                times.append((seconds(ContinuousClock.now - start), processCPUTime() - cpu))
+            }
+            times.sort { $0.wall < $1.wall }
+            medians.append(times[times.count / 2])
+        }
+        print(String(format: "%4d tokens: 1 thread %.2f / %.2f ms, 2 threads (shared pass) %.2f / %.2f ms, speed-up %.2f",
+                     n, medians[0].wall * 1000, medians[0].cpu * 1000, medians[1].wall * 1000, medians[1].cpu * 1000,
+                     medians[0].wall / medians[1].wall))
+    }
+}
+
+/// CPU time of the process so far (all threads), seconds.
+func processCPUTime() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
 }
