@@ -70,7 +70,7 @@ public struct ServeCommand: AsyncParsableCommand {
             discussion: "The environment variable MLPACK_API_KEY sets it without showing it in the process list."))
     public var apiKey: String?
 
-    @Option(help: "Threads one model call may use (the encoder's matrix products; default: every CPU this process may use).")
+    @Option(help: "Threads one model call may use (the encoder's matrix products; default: the CPUs this process may use, shared among the workers).")
     public var threads: Int?
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
@@ -119,7 +119,8 @@ public struct ServeCommand: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         let (name, loaded): (String, any LoadedModel)
         do {
-            (name, loaded) = try await Self.load(model, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+            (name, loaded) = try await Self.load(
+                model, threads: threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount / workers))
         } catch let failure as CommandFailure {
             throw failure
         } catch {

@@ -132,4 +132,29 @@ import Testing
         try await Task.sleep(for: .milliseconds(250))
         #expect(recorder.sizes == [1], "the cancelled row never reached the model")
     }
+
+    /// Inputs that weigh several rows (an /invocations request's table) fill a batch by rows: a
+    /// call never exceeds maxBatchSize rows unless one input alone does, and then it goes alone.
+    @Test func batchesAreBoundedByRowsNotInputs() async throws {
+        let recorder = Recorder(delay: .milliseconds(30))
+        let batcher = DynamicBatcher<Int, Int>(
+            name: "rows", configuration: .init(maxBatchSize: 32, maxDelay: .zero, maxQueuedRows: 1000),
+            rows: { $0 }
+        ) { try await recorder.run($0) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for weight in [20, 20, 20, 40, 10, 12] {
+                group.addTask {
+                    let output = try await batcher.submit([weight])
+                    #expect(output == [weight * 2])
+                }
+            }
+            try await group.waitForAll()
+        }
+        let batches = recorder.batches.withLock { $0 }
+        #expect(batches.flatMap { $0 }.sorted() == [10, 12, 20, 20, 20, 40])
+        for batch in batches {
+            #expect(batch.reduce(0, +) <= 32 || batch.count == 1, "\(batches)")
+        }
+        #expect(await batcher.queuedRowCount == 0)
+    }
 }

@@ -22,3 +22,17 @@ public enum ModelInput: Sendable, Hashable {
         }
     }
 }
+
+extension ModelInput {
+    /// Rows the model will run: a table's rows, an array's first dimension (the largest among named
+    /// arrays), a list's length, else 1. A server's batcher counts these toward its batch size.
+    public var rowCount: Int {
+        switch self {
+        case .table(let table): return max(1, table.rowCount)
+        case .tensor(let tensor): return max(1, tensor.shape.first ?? 1)
+        case .namedTensors(let tensors): return max(1, tensors.map { $0.tensor.shape.first ?? 1 }.max() ?? 1)
+        case .value(.array(let items)): return max(1, items.count)
+        case .value: return 1
+        }
+    }
+}

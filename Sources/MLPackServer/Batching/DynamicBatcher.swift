@@ -1,7 +1,10 @@
 import MLPackCore
 import Metrics
 
-/// Queues the rows of concurrent requests and hands them to one batch function in batches.
+/// Queues the inputs of concurrent requests and hands them to one batch function in batches.
+///
+/// Each input counts as `rows(input)` rows (1 by default: a text, a pair); `/invocations` counts a
+/// request's table rows, so `maxBatchSize` bounds the rows of one model call whatever the requests.
 ///
 /// - A batch is dispatched as soon as `maxBatchSize` rows are queued, or `maxDelay` after the
 ///   oldest queued row arrived, or at once when a batch finishes and rows are waiting.
@@ -54,19 +57,23 @@ public actor DynamicBatcher<Input: Sendable, Output: Sendable> {
     private final class Pending {
         let id: UInt64
         let inputs: [Input]
+        /// Rows of each input (what the batch size and the queue cap count).
+        let rows: [Int]
         /// Outputs received so far, keyed by the first row index of their slice.
         var outputs: [Int: ArraySlice<Output>] = [:]
         var nextToDispatch = 0
         var filled = 0
         var continuation: CheckedContinuation<[Output], any Error>?
 
-        init(id: UInt64, inputs: [Input], continuation: CheckedContinuation<[Output], any Error>) {
+        init(id: UInt64, inputs: [Input], rows: [Int], continuation: CheckedContinuation<[Output], any Error>) {
             self.id = id
             self.inputs = inputs
+            self.rows = rows
             self.continuation = continuation
         }
 
         var undispatched: Int { inputs.count - nextToDispatch }
+        var undispatchedRows: Int { rows[nextToDispatch...].reduce(0, +) }
 
         /// The outputs in row order (call once `filled == inputs.count`).
         func orderedOutputs() -> [Output] {
@@ -92,6 +99,7 @@ public actor DynamicBatcher<Input: Sendable, Output: Sendable> {
 
     public let configuration: Configuration
     private let batchFunction: BatchFunction
+    private let rows: @Sendable (Input) -> Int
     private var queue: [Pending] = []
     /// Every request not yet answered, queued or running.
     private var active: [UInt64: Pending] = [:]
@@ -109,10 +117,12 @@ public actor DynamicBatcher<Input: Sendable, Output: Sendable> {
     public init(
         name: String, configuration: Configuration,
         metricsFactory: any MetricsFactory = MetricsSystem.factory,
+        rows: @escaping @Sendable (Input) -> Int = { _ in 1 },
         batchFunction: @escaping BatchFunction
     ) {
         self.configuration = configuration
         self.batchFunction = batchFunction
+        self.rows = rows
         let dimensions = [("batcher", name)]
         batchSizes = Recorder(
             label: "mlpack_batch_size", dimensions: dimensions, aggregate: true, factory: metricsFactory)
@@ -128,7 +138,9 @@ public actor DynamicBatcher<Input: Sendable, Output: Sendable> {
     public func submit(_ inputs: [Input]) async throws -> [Output] {
         if inputs.isEmpty { return [] }
         try Task.checkCancellation()
-        guard queuedRows + inputs.count <= configuration.maxQueuedRows else {
+        let rowCounts = inputs.map { max(1, rows($0)) }
+        let total = rowCounts.reduce(0, +)
+        guard queuedRows + total <= configuration.maxQueuedRows else {
             refusals.increment()
             throw ScoringError.overloaded(retryAfterSeconds: configuration.retryAfterSeconds)
         }
@@ -136,10 +148,10 @@ public actor DynamicBatcher<Input: Sendable, Output: Sendable> {
         let id = nextID
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
-                let pending = Pending(id: id, inputs: inputs, continuation: continuation)
+                let pending = Pending(id: id, inputs: inputs, rows: rowCounts, continuation: continuation)
                 queue.append(pending)
                 active[id] = pending
-                queuedRows += inputs.count
+                queuedRows += total
                 queueDepth.set(queuedRows)
                 schedule()
             }
@@ -185,14 +197,23 @@ public actor DynamicBatcher<Input: Sendable, Output: Sendable> {
     private func dispatch() {
         var slices: [Slice] = []
         var size = 0
-        while size < configuration.maxBatchSize, let first = queue.first {
-            let take = min(first.undispatched, configuration.maxBatchSize - size)
-            slices.append(Slice(pending: first, range: first.nextToDispatch..<(first.nextToDispatch + take)))
-            first.nextToDispatch += take
-            size += take
-            if first.undispatched == 0 { queue.removeFirst() }
+        var count = 0
+        // Whole inputs, up to maxBatchSize rows (an input larger than that goes alone).
+        fill: while size < configuration.maxBatchSize, let first = queue.first {
+            let start = first.nextToDispatch
+            while first.nextToDispatch < first.inputs.count {
+                let cost = first.rows[first.nextToDispatch]
+                guard size + cost <= configuration.maxBatchSize || size == 0 else { break }
+                size += cost
+                first.nextToDispatch += 1
+            }
+            if first.nextToDispatch > start {
+                slices.append(Slice(pending: first, range: start..<first.nextToDispatch))
+                count += first.nextToDispatch - start
+            }
+            if first.undispatched == 0 { queue.removeFirst() } else { break fill }
         }
-        guard size > 0 else { return }
+        guard count > 0 else { return }
         queuedRows -= size
         queueDepth.set(queuedRows)
         batchSizes.record(size)
@@ -202,7 +223,7 @@ public actor DynamicBatcher<Input: Sendable, Output: Sendable> {
             timer = nil
         }
         var inputs: [Input] = []
-        inputs.reserveCapacity(size)
+        inputs.reserveCapacity(count)
         for slice in slices { inputs.append(contentsOf: slice.pending.inputs[slice.range]) }
         let function = batchFunction
         let batch = inputs
@@ -213,7 +234,7 @@ public actor DynamicBatcher<Input: Sendable, Output: Sendable> {
             } catch {
                 result = .failure(error)
             }
-            self.complete(slices, result: result, inputCount: size)
+            self.complete(slices, result: result, inputCount: count)
         }
     }
 
@@ -255,7 +276,7 @@ public actor DynamicBatcher<Input: Sendable, Output: Sendable> {
     private func removeFromQueue(_ pending: Pending) {
         guard let index = queue.firstIndex(where: { $0 === pending }) else { return }
         queue.remove(at: index)
-        queuedRows -= pending.undispatched
+        queuedRows -= pending.undispatchedRows
         queueDepth.set(queuedRows)
         if queue.isEmpty {
             timer?.cancel()

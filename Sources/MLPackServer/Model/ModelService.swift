@@ -37,10 +37,12 @@ public final class ModelService: Sendable {
         pool.start()
         self.pool = pool
         let pipeline = self.pipeline
-        // Requests with one row each are gathered; a model without batch support still goes
-        // through the batcher (one predict per input) so the queue cap and the workers apply.
+        // Requests are gathered up to maxBatchSize rows per call (a larger request goes alone); a
+        // model without batch support still goes through the batcher (one predict per request) so
+        // the queue cap and the workers apply.
         invocations = DynamicBatcher(
-            name: "invocations", configuration: configuration.batcherConfiguration(), metricsFactory: metricsFactory
+            name: "invocations", configuration: configuration.batcherConfiguration(), metricsFactory: metricsFactory,
+            rows: { $0.input.rowCount }
         ) { inputs in
             try await pool.runIfActive { pipeline.predict(batch: inputs) }
         }
