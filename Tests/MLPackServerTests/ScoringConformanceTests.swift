@@ -13,15 +13,15 @@ import Testing
 ///
 /// Each case is classified by what answers it here, not by its id, so further cases of the same
 /// kinds are judged the same way:
-/// - **HTTP layer** (the model is never called): routes, methods, content types, charset, JSON
+/// - **Protocol** (the model is never called): routes, methods, content types, charset, JSON
 ///   syntax, the four-format-key envelope. The answer must equal MLflow's byte for byte (status,
 ///   content type, body), except the deliberate deviations in docs/compatibility.md, "Scoring
 ///   server", each checked for its exact documented answer.
-/// - **Model** (the request passed the HTTP layer): parsing into the model's input, schema and
-///   params enforcement and real predictions belong to MLPackCore and the flavors. Until the
-///   flavor registry's `ScoringModel` adapter lands, these cases are pending; the test checks here
-///   only that the HTTP layer let them through and, where MLflow answered 200, that the framing
-///   (`{"predictions": …}` or unwrapped) matches.
+/// - **Model** (cases that need the fixture model's signature or MLflow's Python EchoModel, listed
+///   in `pendingIntegration`): with the echo model here, the test checks the framing of what
+///   reached the model, and MLflow's status and codes for what core's parsing refused. Their
+///   messages are checked against the real signatures by IntegratedScoringTests, and the CLI and
+///   the server are held to the same answers by MLPackCLITests' PipelineEquivalenceTests.
 @Suite struct ScoringConformanceTests {
     /// Cases known today that need the integrated model (parsing, enforcement, real models).
     static let pendingIntegration: Set<String> = [
