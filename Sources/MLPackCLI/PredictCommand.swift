@@ -15,7 +15,9 @@ struct PredictCommand: ParsableCommand {
 
             With --content-type jsonl the command streams: each input line is one record, and one \
             output line (that record's prediction, or an error object) is written per input line, in \
-            constant memory, so it runs under xargs or Spark's RDD.pipe.
+            order and in constant memory. Lines already waiting are encoded together (--batch-size); \
+            a line is answered as soon as no other is waiting, so a co-process can write one line \
+            and read its answer.
 
             Examples:
               mlpack predict -m ./similarity -i pairs.json
@@ -42,12 +44,12 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "Threads for the encoder.")
     var threads: Int = 1
 
-    @Option(name: .customLong("batch-lines"), help: "With jsonl: lines encoded together.")
-    var batchLines: Int = 64
+    @Option(help: "With jsonl: most waiting lines encoded together (a line is answered at once when no other is waiting).")
+    var batchSize: Int = 32
 
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
-        guard batchLines >= 1 else { throw ValidationError("--batch-lines must be at least 1") }
+        guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
     }
 
     func run() throws {
@@ -91,8 +93,10 @@ struct PredictCommand: ParsableCommand {
         }
     }
 
-    /// JSON Lines: reads `batchLines` lines at a time, predicts them in one call when the model
-    /// batches, and writes one line per input line.
+    /// JSON Lines as a stream: the lines already waiting (up to `batchSize`) are enforced and
+    /// predicted together, and their answers written before the next read, so one line in gives one
+    /// line out at once while a fast producer still fills whole batches. Exactly one output line per
+    /// input line, in order: the prediction, or an error object naming the line (a blank line too).
     private func stream(_ pipeline: ScoringPipeline, extraParams: JSONObject?) throws {
         let reader: LineReader
         do { reader = try LineReader(path: input) } catch { throw CommandFailure("\(InputFile.name(input)): \(error)") }
@@ -100,39 +104,44 @@ struct PredictCommand: ParsableCommand {
         do { sink = try LineSink(path: output) } catch { throw CommandFailure("\(output ?? "-"): \(error)") }
         var failures = 0
         var lineNumber = 0
-        var pending: [(line: Int, result: Result<EnforcedInput, ScoringError>)] = []
-        func flush() throws {
-            let inputs = pending.compactMap { try? $0.result.get() }
+        while let lines = try Self.readBatch(reader, limit: batchSize) {
+            var parsed: [(line: Int, result: Result<EnforcedInput, ScoringError>)] = []
+            for bytes in lines {
+                lineNumber += 1
+                var record = bytes.last == 0x0D ? Array(bytes.dropLast()) : bytes
+                if record.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+                    parsed.append((lineNumber, .failure(ScoringError(stage: .parse, "Invalid JSON Lines input: line \(lineNumber) is empty"))))
+                    continue
+                }
+                record.append(0x0A)
+                parsed.append((lineNumber, Result { () throws(ScoringError) in
+                    try pipeline.enforce(body: record, contentType: .jsonLines, extraParams: extraParams)
+                }))
+            }
+            let inputs = parsed.compactMap { try? $0.result.get() }
             var answers = pipeline.predict(batch: inputs).makeIterator()
-            for item in pending {
+            var out = ""
+            for item in parsed {
                 let result = item.result.flatMap { _ in answers.next() ?? .failure(.internalError("no result")) }
-                let line: JSONValue
                 switch result {
-                case .success(let answer): line = Self.unwrapSingleRow(answer.output.json)
+                case .success(let answer): out += JSONWriter.python.string(Self.unwrapSingleRow(answer.output.json))
                 case .failure(let error):
                     failures += 1
-                    line = Self.errorLine(item.line, error)
+                    out += JSONWriter.python.string(Self.errorLine(item.line, error))
                 }
-                try sink.write(JSONWriter.python.string(line))
+                out += "\n"
             }
-            pending.removeAll(keepingCapacity: true)
+            try sink.write(lines: out)
         }
-        while let bytes = try reader.next() {
-            lineNumber += 1
-            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-            var record = bytes
-            record.append(0x0A)
-            pending.append((lineNumber, Result { () throws(ScoringError) in
-                try pipeline.enforce(body: record, contentType: .jsonLines, extraParams: extraParams)
-            }))
-            if pending.count >= batchLines { try flush() }
-        }
-        try flush()
         try sink.close()
         if failures > 0 {
             Terminal.writeError("error: \(failures) of \(lineNumber) lines failed (see their error lines)")
             throw ExitCode(1)
         }
+    }
+
+    private static func readBatch(_ reader: LineReader, limit: Int) throws -> [[UInt8]]? {
+        do { return try reader.nextBatch(limit: limit) } catch { throw CommandFailure("input: \(error.localizedDescription)") }
     }
 
     /// A one-record input gives a one-row prediction; the line carries that row.
