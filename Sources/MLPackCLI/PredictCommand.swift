@@ -104,18 +104,13 @@ struct PredictCommand: ParsableCommand {
         do { sink = try LineSink(path: output) } catch { throw CommandFailure("\(output ?? "-"): \(error)") }
         var failures = 0
         var lineNumber = 0
-        while let lines = try Self.readBatch(reader, limit: batchSize) {
+        while let lines = try readBatch(reader) {
             var parsed: [(line: Int, result: Result<EnforcedInput, ScoringError>)] = []
             for bytes in lines {
                 lineNumber += 1
-                var record = bytes.last == 0x0D ? Array(bytes.dropLast()) : bytes
-                if record.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
-                    parsed.append((lineNumber, .failure(ScoringError(stage: .parse, "Invalid JSON Lines input: line \(lineNumber) is empty"))))
-                    continue
-                }
-                record.append(0x0A)
-                parsed.append((lineNumber, Result { () throws(ScoringError) in
-                    try pipeline.enforce(body: record, contentType: .jsonLines, extraParams: extraParams)
+                let number = lineNumber
+                parsed.append((number, Result { () throws(ScoringError) in
+                    try pipeline.enforce(jsonLine: bytes[...], number: number, extraParams: extraParams)
                 }))
             }
             let inputs = parsed.compactMap { try? $0.result.get() }
@@ -140,8 +135,10 @@ struct PredictCommand: ParsableCommand {
         }
     }
 
-    private static func readBatch(_ reader: LineReader, limit: Int) throws -> [[UInt8]]? {
-        do { return try reader.nextBatch(limit: limit) } catch { throw CommandFailure("input: \(error.localizedDescription)") }
+    private func readBatch(_ reader: LineReader) throws -> [[UInt8]]? {
+        do { return try reader.nextBatch(limit: batchSize) } catch {
+            throw CommandFailure("\(InputFile.name(input)): \(error.localizedDescription)")
+        }
     }
 
     /// A one-record input gives a one-row prediction; the line carries that row.

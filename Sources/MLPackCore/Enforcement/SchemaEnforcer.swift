@@ -43,8 +43,7 @@ public enum SchemaEnforcer {
                 if source == .csv {
                     throw ScoringError(
                         stage: .parse,
-                        ScoringMessages.csv("TensorSpec only supports numpy types, use numpy_types() instead")
-                            + " (MLflow cannot read CSV for a tensor-based signature; send JSON)")
+                        ScoringMessages.csvForTensorSignature)
                 }
                 result = try enforceInput(.frame(table), schema: schema, warnings: &warnings)
             } else {

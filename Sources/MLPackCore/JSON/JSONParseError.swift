@@ -37,7 +37,11 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
     /// What Python's `json.loads` says about the same text (`Expecting value: line 1 column 24
     /// (char 23)`: Python's message, its 1-based line and column and 0-based character offset, all
     /// counted in Unicode scalars). MLflow's scoring server quotes it, so mlpack's does too.
-    public var pythonMessage: String
+    public var pythonMessage: String {
+        get { python ?? description }
+        set { python = newValue }
+    }
+    private var python: String?
 
     public init(
         reason: Reason, line: Int, column: Int, path: JSONPath, source: String? = nil, pythonMessage: String? = nil
@@ -47,7 +51,7 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
         self.column = column
         self.path = path
         self.source = source
-        self.pythonMessage = pythonMessage ?? "\(reason): line \(line) column \(column)"
+        self.python = pythonMessage
     }
 
     /// Whether the error is Python's `RecursionError` territory (nesting over the cap) rather

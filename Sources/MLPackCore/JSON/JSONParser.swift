@@ -190,10 +190,8 @@ private struct Reader {
 
     mutating func expectLiteral(_ literal: StaticString, from valueStart: Int? = nil) throws(JSONParseError) {
         let start = valueStart ?? pos
-        let literalStart = pos
         let count = literal.utf8CodeUnitCount
         let lit = UnsafeBufferPointer(start: literal.utf8Start, count: count)
-        pos = literalStart
         for i in 0..<count {
             guard pos + i < bytes.count else {
                 throw error(.unexpectedEnd(expected: "'\(literal)'"), python: "Expecting value", pythonOffset: start)

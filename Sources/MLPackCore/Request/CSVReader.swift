@@ -86,8 +86,7 @@ public enum CSVReader {
         if let schema, schema.isTensorSpec {
             throw ScoringError(
                 stage: .parse,
-                ScoringMessages.csv("TensorSpec only supports numpy types, use numpy_types() instead")
-                    + " (MLflow cannot read CSV for a tensor-based signature; send JSON)")
+                ScoringMessages.csvForTensorSignature)
         }
         let recs = try records(body)
         guard let header = recs.first else {

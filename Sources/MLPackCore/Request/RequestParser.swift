@@ -34,8 +34,8 @@ public struct RequestParser: Sendable {
     /// Parses a JSON body: a UTF-8 BOM is skipped (Python's `json.loads(bytes)` reads utf-8-sig),
     /// invalid UTF-8 and syntax errors get Python's messages, as MLflow's server quotes them.
     public func parseJSON(_ body: [UInt8]) throws(ScoringError) -> ScoringRequest {
-        let text = body.starts(with: [0xEF, 0xBB, 0xBF]) ? body[3...] : body[...]
-        if let failure = UTF8Check.firstError(in: Array(text)) {
+        let text = body.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(body.dropFirst(3)) : body
+        if let failure = UTF8Check.firstError(in: text) {
             throw ScoringError(stage: .parse, ScoringMessages.invalidJSONEncoding(failure))
         }
         let value: JSONValue
@@ -112,21 +112,45 @@ public struct RequestParser: Sendable {
         var lineNumber = 0
         for line in body.split(separator: 0x0A, omittingEmptySubsequences: false) {
             lineNumber += 1
-            let trimmed = line.last == 0x0D ? line.dropLast() : line
-            if trimmed.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-            let value: JSONValue
-            do {
-                value = try JSONParser(options: jsonOptions).parse(trimmed, source: "line \(lineNumber)")
-            } catch {
-                throw ScoringError(stage: .parse, "Invalid JSON Lines input: \(error)", row: lineNumber)
-            }
-            guard case .object(let o) = value else {
-                throw ScoringError(stage: .parse, "Invalid JSON Lines input: line \(lineNumber) must be a JSON object (one record), got \(value.kindName)",
-                    row: lineNumber)
-            }
-            records.append(o)
+            if Self.isBlank(line) { continue }
+            records.append(try record(line, number: lineNumber))
         }
         if records.isEmpty { throw ScoringError(stage: .parse, "Invalid JSON Lines input: no records") }
+        return try Self.table(records)
+    }
+
+    /// Line `number` of a JSON Lines stream (without its `\n`) as a one-row request; a blank line
+    /// is an error naming it (a stream answers every line).
+    public func jsonLinesRecord(_ line: ArraySlice<UInt8>, number: Int) throws(ScoringError) -> ScoringRequest {
+        if Self.isBlank(line) {
+            throw ScoringError(stage: .parse, "Invalid JSON Lines input: line \(number) is empty", row: number)
+        }
+        return ScoringRequest(payload: .table(try Self.table([record(line, number: number)]), source: .jsonLines))
+    }
+
+    /// Blank, ignoring a trailing `\r`.
+    static func isBlank(_ line: ArraySlice<UInt8>) -> Bool {
+        line.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
+    }
+
+    /// One JSON Lines record: a JSON object on line `number` (a trailing `\r` is ignored).
+    func record(_ line: ArraySlice<UInt8>, number: Int) throws(ScoringError) -> JSONObject {
+        let trimmed = line.last == 0x0D ? line.dropLast() : line
+        let value: JSONValue
+        do {
+            value = try JSONParser(options: jsonOptions).parse(trimmed, source: "line \(number)")
+        } catch {
+            throw ScoringError(stage: .parse, "Invalid JSON Lines input: \(error)", row: number)
+        }
+        guard case .object(let o) = value else {
+            throw ScoringError(
+                stage: .parse, "Invalid JSON Lines input: line \(number) must be a JSON object (one record), got \(value.kindName)",
+                row: number)
+        }
+        return o
+    }
+
+    static func table(_ records: [JSONObject]) throws(ScoringError) -> Table {
         do {
             return try Table(records: records)
         } catch {

@@ -60,6 +60,11 @@ public enum ScoringMessages {
     /// A CSV failure with pandas' (or mlpack's) detail, quoted as MLflow quotes the exception.
     public static func csv(_ detail: String) -> String { csvPrefix + "'\(detail)'" }
 
+    /// A CSV body for a tensor-based signature, which MLflow cannot read.
+    public static let csvForTensorSignature =
+        csv("TensorSpec only supports numpy types, use numpy_types() instead")
+        + " (MLflow cannot read CSV for a tensor-based signature; send JSON)"
+
     /// MLflow's answer when a model fails with an error that is not an MLflow error (the server
     /// logs the model's own message with the request id; the client gets this).
     public static let unexpectedModelError =

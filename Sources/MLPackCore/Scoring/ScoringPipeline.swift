@@ -28,6 +28,13 @@ public struct ScoringPipeline: Sendable {
         return try SchemaEnforcer.enforce(request, signature: model.signature)
     }
 
+    /// Parses and enforces line `number` of a JSON Lines stream (errors name that line).
+    public func enforce(jsonLine line: ArraySlice<UInt8>, number: Int, extraParams: JSONObject? = nil)
+        throws(ScoringError) -> EnforcedInput
+    {
+        try enforce(parser.jsonLinesRecord(line, number: number), extraParams: extraParams)
+    }
+
     /// Parses and enforces one body.
     public func enforce(body: [UInt8], contentType: RequestContentType, extraParams: JSONObject? = nil)
         throws(ScoringError) -> EnforcedInput
