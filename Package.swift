@@ -11,6 +11,7 @@
 // - Sources/MLPackCore    formats, signatures, values, environment files, the Flavor protocol and registry
 // - Sources/MLPackTokenizer, MLPackBERT  shared tokenizer and encoder math used by flavors
 // - Sources/MLPackArchive pack / unpack / archive verification
+// - Sources/MLPackTracking MLflow tracking: REST and local SQLite stores, models:/ and runs:/ URIs
 // - Plugins/<Name>        flavor plugins (import core and the shared modules only)
 // - Sources/MLPackCLI     the command tree (thin shell over core and the registry)
 // - Sources/mlpack        the executable
@@ -34,6 +35,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C libraries, each behind one system-library module.
@@ -85,11 +88,25 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]),
 
+        // MLflow tracking: the REST client and the local SQLite store, model URIs, `log`. Imports core
+        // only (never a flavor): flavors reach it through the registry in the CLI.
+        .target(
+            name: "MLPackTracking",
+            dependencies: [
+                "MLPackCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("Resources/mlflow-3.17.2-schema.sql")]),
+
         // Command line.
         .target(
             name: "MLPackCLI",
             dependencies: [
-                "MLPackCore", "MLPackArchive", "MLPackServer", "SentenceTransformersFlavor", "SimilarityFlavor",
+                "MLPackCore", "MLPackArchive", "MLPackServer", "MLPackTracking", "SentenceTransformersFlavor", "SimilarityFlavor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -110,6 +127,14 @@ let package = Package(
         .testTarget(name: "MLPackCoreTests", dependencies: ["MLPackCore", "MLPackTestSupport"]),
         .testTarget(name: "MLPackTokenizerTests", dependencies: ["MLPackTokenizer"]),
         .testTarget(name: "MLPackBERTTests", dependencies: ["MLPackBERT", "MLPackTokenizer", "MLPackTestSupport"]),
+        .testTarget(
+            name: "MLPackTrackingTests",
+            dependencies: [
+                "MLPackTracking", "MLPackCore", "MLPackTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
         .testTarget(name: "MLPackArchiveTests", dependencies: ["MLPackArchive", "MLPackCore", "MLPackZip"]),
         .testTarget(
             name: "MLPackServerTests",
