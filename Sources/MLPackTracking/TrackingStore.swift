@@ -51,6 +51,13 @@ public protocol TrackingStore: Sendable {
     // MARK: Files
     /// The repository that reads and writes files under `artifactURI` (a location this store handed out).
     func artifacts(at artifactURI: String) throws -> any ArtifactRepository
+
+    /// Releases connections or database handles; the store is not used afterwards.
+    func close() async
+}
+
+extension TrackingStore {
+    public func close() async {}
 }
 
 /// Files under one artifact location (a local directory, or the server's artifact proxy).

@@ -1,0 +1,59 @@
+import Foundation
+
+/// Path rules shared by artifact repositories: relative `/`-separated paths only, regular files only,
+/// and whole-or-nothing writes (temp file, then rename).
+enum ArtifactPaths {
+    /// Refuses empty, absolute, `.`/`..`-segment and NUL-containing paths.
+    static func check(_ relativePath: String, in location: String) throws(TrackingError) {
+        let segments = relativePath.split(separator: "/", omittingEmptySubsequences: false)
+        if relativePath.isEmpty || relativePath.hasPrefix("/") || relativePath.contains("\0")
+            || segments.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) {
+            throw .artifact(path: location + "/" + relativePath, message: "not a plain relative path (absolute, empty segment, '.' or '..')")
+        }
+    }
+
+    /// The size of a regular file (symlinks refused: never upload what a link points at).
+    static func regularFileSize(_ file: URL) throws(TrackingError) -> Int64 {
+        var info = stat()
+        guard lstat(file.path, &info) == 0 else { throw .artifact(path: file.path, message: "cannot read: \(String(cString: strerror(errno)))") }
+        guard info.st_mode & S_IFMT == S_IFREG else { throw .artifact(path: file.path, message: "not a regular file (symlinks and devices are not uploaded)") }
+        return Int64(info.st_size)
+    }
+
+    /// `<dir>/.<name>.mlpack-<random>.tmp` next to `destination`.
+    static func temporarySibling(of destination: URL) -> URL {
+        destination.deletingLastPathComponent()
+            .appendingPathComponent(".\(destination.lastPathComponent).mlpack-\(UUID().uuidString.prefix(8)).tmp")
+    }
+
+    /// Renames `temporary` over `destination` (atomic on one file system).
+    static func replace(_ destination: URL, with temporary: URL) throws(TrackingError) {
+        guard rename(temporary.path, destination.path) == 0 else {
+            throw .artifact(path: destination.path, message: "cannot move the downloaded file into place: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Every regular file under `directory`, relative, sorted; symlinks and other kinds refused.
+    static func files(under directory: URL) throws(TrackingError) -> [String] {
+        var result: [String] = []
+        var pending = [""]
+        while let relative = pending.popLast() {
+            let path = relative.isEmpty ? directory.path : directory.path + "/" + relative
+            let names: [String]
+            do { names = try FileManager.default.contentsOfDirectory(atPath: path) } catch {
+                throw .artifact(path: path, message: "cannot list: \(error.localizedDescription)")
+            }
+            for name in names {
+                let child = relative.isEmpty ? name : relative + "/" + name
+                var info = stat()
+                guard lstat(directory.path + "/" + child, &info) == 0 else { continue }
+                switch info.st_mode & S_IFMT {
+                case S_IFDIR: pending.append(child)
+                case S_IFREG: result.append(child)
+                default: throw .artifact(path: directory.path + "/" + child, message: "not a regular file or directory (symlinks are refused)")
+                }
+            }
+        }
+        return result.sorted()
+    }
+}
