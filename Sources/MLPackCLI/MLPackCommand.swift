@@ -2,6 +2,11 @@ import ArgumentParser
 import Foundation
 import MLPackCore
 
+/// A parsed command handed to the thread that runs it (used by that thread only).
+private struct UncheckedCommand: @unchecked Sendable {
+    var command: any ParsableCommand
+}
+
 /// The root `mlpack` command.
 ///
 /// Exit codes, the same for every subcommand: `0` success, `1` bad input or bad model
@@ -18,7 +23,7 @@ public struct MLPackCommand: AsyncParsableCommand {
         subcommands: [
             SaveCommand.self, LoadCommand.self, PredictCommand.self, InferSignatureCommand.self,
             CheckInputCommand.self, PackCommand.self, UnpackCommand.self, ValidateCommand.self, FlavorsCommand.self,
-            ServeCommand.self,
+            ServeCommand.self, LogCommand.self, ModelsCommand.self, ExperimentsCommand.self,
         ])
 
     public init() {}
@@ -28,11 +33,14 @@ public struct MLPackCommand: AsyncParsableCommand {
     public static func runMain(_ arguments: [String]? = nil) async -> Int32 {
         BuiltInFlavors.bootstrap()
         do {
-            var command = try parseAsRoot(arguments)
+            let command = try parseAsRoot(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
-                try command.run()
+                // Synchronous commands block (model loading, BLAS, file I/O): on a thread of their
+                // own, never on the cooperative pool; they may wait there for async work (downloads).
+                let box = UncheckedCommand(command: command)
+                try await Blocking.run { var command = box.command; try command.run() }
             }
             return 0
         } catch let failure as CommandFailure {

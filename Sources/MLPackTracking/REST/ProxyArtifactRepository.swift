@@ -48,7 +48,7 @@ struct ProxyArtifactRepository: ArtifactRepository {
         try ArtifactPaths.check(relativePath, in: location)
         let size = try ArtifactPaths.regularFileSize(file)
         let target = url(relativePath)
-        let (status, body) = try await client.perform(endpoint: "mlflow-artifacts/artifacts/\(rootPath)/\(relativePath)") {
+        let (status, body) = try await client.withRetries(endpoint: "mlflow-artifacts/artifacts/\(rootPath)/\(relativePath)") {
             // Re-opened on each attempt: a retry sends the file from its start.
             try await FileSystem.shared.withFileHandle(forReadingAt: FilePath(file.path)) { handle in
                 var request = HTTPClientRequest(url: target)
@@ -59,7 +59,7 @@ struct ProxyArtifactRepository: ArtifactRepository {
                 let answer = try await response.body.collect(upTo: 1 << 20)
                 return (Int(response.status.code), answer)
             }
-        }
+        } status: { $0.0 }
         guard (200..<300).contains(status) else {
             throw RESTClient.failure(status: status, endpoint: "PUT \(target)", body: body)
         }

@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
+import NIOPosix
 import NIOSSL
 
 /// HTTP to one tracking server: MLflow's auth, TLS, retry and timeout rules, JSON in and out.
@@ -24,7 +25,7 @@ final class RESTClient: Sendable {
         if let pem = configuration.clientCertificatePath {
             do {
                 tls.certificateChain = try NIOSSLCertificate.fromPEMFile(pem).map { .certificate($0) }
-                tls.privateKey = .file(pem)
+                tls.privateKey = .privateKey(try NIOSSLPrivateKey(file: pem, format: .pem))
             } catch {
                 throw .invalidArgument(key: "MLFLOW_TRACKING_CLIENT_CERT_PATH", message: "\(pem): not a PEM file with a certificate and its key (\(error))")
             }

@@ -188,18 +188,22 @@ public final class RESTTrackingStore: TrackingStore {
             return try Wire.modelVersion(answer["model_version"], endpoint: "registered-models/alias")
         } catch TrackingError.notFound(_, let detail) {
             throw TrackingError.notFound(what: "models:/\(name)@\(alias)", detail: detail)
+        } catch TrackingError.server(400, _, "INVALID_PARAMETER_VALUE", let message) where message.contains("not found") {
+            // The server answers an unknown alias with 400, not 404.
+            throw TrackingError.notFound(what: "models:/\(name)@\(alias)", detail: message)
         }
     }
 
     public func latestVersion(name: String) async throws -> ModelVersion {
-        let answer: [String: Any]
-        do {
-            answer = try await client.send(.POST, "mlflow/registered-models/get-latest-versions", ["name": name])
-        } catch TrackingError.notFound(_, let detail) {
-            throw TrackingError.notFound(what: "models:/\(name)/latest", detail: detail)
+        let answer = try await Self.naming("models:/\(name)/latest") { () async throws(TrackingError) -> [String: Any] in
+            try await client.send(.POST, "mlflow/registered-models/get-latest-versions", ["name": name])
         }
-        let versions = try (answer["model_versions"] as? [Any] ?? []).map { try Wire.modelVersion($0, endpoint: "get-latest-versions") }
-        guard let newest = versions.max(by: { (Int($0.version) ?? 0) < (Int($1.version) ?? 0) }) else {
+        var versions: [ModelVersion] = []
+        for item in answer["model_versions"] as? [Any] ?? [] {
+            versions.append(try Wire.modelVersion(item, endpoint: "get-latest-versions"))
+        }
+        func number(_ v: ModelVersion) -> Int { Int(v.version) ?? 0 }
+        guard let newest = versions.max(by: { number($0) < number($1) }) else {
             throw TrackingError.notFound(what: "models:/\(name)/latest", detail: "the registered model has no versions")
         }
         return newest
@@ -214,6 +218,16 @@ public final class RESTTrackingStore: TrackingStore {
             return uri
         } catch TrackingError.notFound(_, let detail) {
             throw TrackingError.notFound(what: "models:/\(name)/\(version)", detail: detail)
+        }
+    }
+
+    /// Runs `body`; a not-found answer is reported as `what` (the URI or object the user named).
+    static func naming<T>(_ what: String, _ body: () async throws(TrackingError) -> T) async throws(TrackingError) -> T {
+        do {
+            return try await body()
+        } catch {
+            if case .notFound(_, let detail) = error { throw .notFound(what: what, detail: detail) }
+            throw error
         }
     }
 
