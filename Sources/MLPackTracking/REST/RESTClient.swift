@@ -36,6 +36,8 @@ final class RESTClient: Sendable {
             redirectConfiguration: .follow(max: 5, allowCycles: false),
             timeout: .init(connect: .seconds(min(seconds, 30)), read: .seconds(max(1, seconds))))
         client.decompression = .enabled(limit: .ratio(100))
+        // A refused connection fails at once; MLflow's own retry rule (with its back-off) applies.
+        client.connectionPool.retryConnectionEstablishment = false
         http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: client)
     }
 

@@ -22,32 +22,33 @@ public final class RESTTrackingStore: TrackingStore {
         do {
             let answer = try await client.get("mlflow/experiments/get-by-name", query: [("experiment_name", name)])
             return try Wire.experiment(answer["experiment"], endpoint: "experiments/get-by-name")
-        } catch TrackingError.notFound {
-            return nil
+        } catch {
+            if case .notFound = error { return nil }
+            throw error
         }
     }
 
     public func experiment(id: String) async throws -> Experiment {
-        do {
+        try await Self.naming("experiment \(id)") { () async throws(TrackingError) in
             let answer = try await client.get("mlflow/experiments/get", query: [("experiment_id", id)])
             return try Wire.experiment(answer["experiment"], endpoint: "experiments/get")
-        } catch TrackingError.notFound(_, let detail) {
-            throw TrackingError.notFound(what: "experiment \(id)", detail: detail)
         }
     }
 
     public func createExperiment(named name: String) async throws -> Experiment {
+        let answer: [String: Any]
         do {
-            let answer = try await client.send(.POST, "mlflow/experiments/create", ["name": name])
-            guard let id = answer["experiment_id"] as? String else {
-                throw TrackingError.invalidResponse(endpoint: "experiments/create", reason: "no experiment_id")
-            }
-            return try await experiment(id: id)
-        } catch TrackingError.server(_, _, "RESOURCE_ALREADY_EXISTS", _) {
+            answer = try await client.send(.POST, "mlflow/experiments/create", ["name": name])
+        } catch {
+            guard case .server(_, _, "RESOURCE_ALREADY_EXISTS", _) = error else { throw error }
             // Created by someone else meanwhile.
             guard let existing = try await experiment(named: name) else { throw TrackingError.notFound(what: "experiment \"\(name)\"", detail: "created concurrently, then gone") }
             return existing
         }
+        guard let id = answer["experiment_id"] as? String else {
+            throw TrackingError.invalidResponse(endpoint: "experiments/create", reason: "no experiment_id")
+        }
+        return try await experiment(id: id)
     }
 
     public func experiments() async throws -> [Experiment] {
@@ -76,11 +77,9 @@ public final class RESTTrackingStore: TrackingStore {
     }
 
     public func run(id: String) async throws -> Run {
-        do {
+        try await Self.naming("run \(id)") { () async throws(TrackingError) in
             let answer = try await client.get("mlflow/runs/get", query: [("run_id", id)])
             return try Wire.run(answer["run"], endpoint: "runs/get")
-        } catch TrackingError.notFound(_, let detail) {
-            throw TrackingError.notFound(what: "run \(id)", detail: detail)
         }
     }
 
@@ -126,11 +125,9 @@ public final class RESTTrackingStore: TrackingStore {
     }
 
     public func loggedModel(id: String) async throws -> LoggedModel {
-        do {
+        try await Self.naming("models:/\(id)") { () async throws(TrackingError) in
             let answer = try await client.get("mlflow/logged-models/\(RESTClient.encodePath(id))")
             return try Wire.loggedModel(answer["model"], endpoint: "logged-models/\(id)")
-        } catch TrackingError.notFound(_, let detail) {
-            throw TrackingError.notFound(what: "models:/\(id)", detail: detail)
         }
     }
 
@@ -156,8 +153,8 @@ public final class RESTTrackingStore: TrackingStore {
     public func createRegisteredModel(name: String) async throws {
         do {
             _ = try await client.send(.POST, "mlflow/registered-models/create", ["name": name])
-        } catch TrackingError.server(_, _, "RESOURCE_ALREADY_EXISTS", _) {
-            return
+        } catch {
+            guard case .server(_, _, "RESOURCE_ALREADY_EXISTS", _) = error else { throw error }
         }
     }
 
@@ -174,23 +171,25 @@ public final class RESTTrackingStore: TrackingStore {
     }
 
     public func modelVersion(name: String, version: String) async throws -> ModelVersion {
-        do {
+        try await Self.naming("models:/\(name)/\(version)") { () async throws(TrackingError) in
             let answer = try await client.get("mlflow/model-versions/get", query: [("name", name), ("version", version)])
             return try Wire.modelVersion(answer["model_version"], endpoint: "model-versions/get")
-        } catch TrackingError.notFound(_, let detail) {
-            throw TrackingError.notFound(what: "models:/\(name)/\(version)", detail: detail)
         }
     }
 
     public func modelVersion(name: String, alias: String) async throws -> ModelVersion {
-        do {
-            let answer = try await client.get("mlflow/registered-models/alias", query: [("name", name), ("alias", alias)])
-            return try Wire.modelVersion(answer["model_version"], endpoint: "registered-models/alias")
-        } catch TrackingError.notFound(_, let detail) {
-            throw TrackingError.notFound(what: "models:/\(name)@\(alias)", detail: detail)
-        } catch TrackingError.server(400, _, "INVALID_PARAMETER_VALUE", let message) where message.contains("not found") {
-            // The server answers an unknown alias with 400, not 404.
-            throw TrackingError.notFound(what: "models:/\(name)@\(alias)", detail: message)
+        let uri = "models:/\(name)@\(alias)"
+        return try await Self.naming(uri) { () async throws(TrackingError) in
+            do throws(TrackingError) {
+                let answer = try await client.get("mlflow/registered-models/alias", query: [("name", name), ("alias", alias)])
+                return try Wire.modelVersion(answer["model_version"], endpoint: "registered-models/alias")
+            } catch {
+                // The server answers an unknown alias with 400, not 404.
+                if case .server(400, _, "INVALID_PARAMETER_VALUE", let message) = error, message.contains("not found") {
+                    throw .notFound(what: uri, detail: message)
+                }
+                throw error
+            }
         }
     }
 
@@ -210,14 +209,12 @@ public final class RESTTrackingStore: TrackingStore {
     }
 
     public func downloadURI(name: String, version: String) async throws -> String {
-        do {
+        try await Self.naming("models:/\(name)/\(version)") { () async throws(TrackingError) in
             let answer = try await client.get("mlflow/model-versions/get-download-uri", query: [("name", name), ("version", version)])
             guard let uri = answer["artifact_uri"] as? String else {
-                throw TrackingError.invalidResponse(endpoint: "model-versions/get-download-uri", reason: "no artifact_uri")
+                throw .invalidResponse(endpoint: "model-versions/get-download-uri", reason: "no artifact_uri")
             }
             return uri
-        } catch TrackingError.notFound(_, let detail) {
-            throw TrackingError.notFound(what: "models:/\(name)/\(version)", detail: detail)
         }
     }
 
