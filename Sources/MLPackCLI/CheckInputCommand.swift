@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MLPackCore
+import MLPackTracking
 
 /// `mlpack check-input`: enforce a model's signature on a request body without running the model.
 struct CheckInputCommand: ParsableCommand {
@@ -21,7 +22,7 @@ struct CheckInputCommand: ParsableCommand {
               mlpack check-input -m ./model -i rows.csv --content-type text/csv
             """)
 
-    @Option(name: [.customShort("m"), .customLong("model")], help: "The model directory (or its MLmodel file).")
+    @Option(name: [.customShort("m"), .customLong("model")], help: "The model directory (or its MLmodel file), or a models:/ or runs:/ URI.")
     var model: String
 
     @Option(name: [.customShort("i"), .customLong("input")], help: "The request body file ('-' for stdin).")
@@ -43,7 +44,8 @@ struct CheckInputCommand: ParsableCommand {
         }
         let mlmodel: MLModel
         do {
-            mlmodel = try MLModel.load(from: URL(fileURLWithPath: model))
+            let location = ModelURI.isTrackingURI(model) ? try ModelPath.directory(for: model) : URL(fileURLWithPath: model)
+            mlmodel = try MLModel.load(from: location)
         } catch {
             throw CommandFailure(error)
         }

@@ -16,7 +16,7 @@ struct LoadCommand: ParsableCommand {
               mlpack load model.zip --json
             """)
 
-    @Argument(help: "The model directory or mlpack archive.")
+    @Argument(help: "The model directory, mlpack archive, or models:/ or runs:/ URI.")
     var model: String
 
     @Flag(help: "Print the description as JSON.")

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MLPackArchive
 import MLPackCore
+import MLPackTracking
 
 /// `mlpack pack`: one deterministic zip holding the model, its environment files and a manifest.
 struct PackCommand: ParsableCommand {
@@ -20,7 +21,7 @@ struct PackCommand: ParsableCommand {
               mlpack pack ./similarity -o similarity.zip --force --json
             """)
 
-    @Argument(help: "The model directory.")
+    @Argument(help: "The model directory, or a models:/ or runs:/ URI.")
     var modelDirectory: String
 
     @Option(name: [.short, .customLong("output")], help: "The archive to write.")
@@ -37,7 +38,8 @@ struct PackCommand: ParsableCommand {
         let report: PackReport
         do {
             report = try ArchivePacker.pack(
-                modelDirectory: URL(fileURLWithPath: modelDirectory), to: URL(fileURLWithPath: output),
+                modelDirectory: ModelURI.isTrackingURI(modelDirectory) ? try ModelPath.directory(for: modelDirectory) : URL(fileURLWithPath: modelDirectory),
+                to: URL(fileURLWithPath: output),
                 options: PackOptions(support: MLModelPackSupport(), overwrite: force),
                 progress: Terminal.stderrIsTerminal ? TerminalProgressBar() : nil)
         } catch {

@@ -26,7 +26,7 @@ struct PredictCommand: ParsableCommand {
               cat pairs.jsonl | mlpack predict -m ./similarity --content-type jsonl
             """)
 
-    @Option(name: [.short, .customLong("model")], help: "The model directory or mlpack archive.")
+    @Option(name: [.short, .customLong("model")], help: "The model directory, mlpack archive, or models:/ or runs:/ URI.")
     var model: String
 
     @Option(name: [.short, .customLong("input")], help: "The input file (- or absent: stdin).")

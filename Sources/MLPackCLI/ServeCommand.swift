@@ -25,7 +25,7 @@ public struct ServeCommand: AsyncParsableCommand {
                 -d '{"inputs": {"sentence_1": ["I like apples"], "sentence_2": ["I like oranges"]}}'
             """)
 
-    @Option(name: [.short, .customLong("model")], help: "Model directory or mlpack archive.")
+    @Option(name: [.short, .customLong("model")], help: "Model directory, mlpack archive, or models:/ or runs:/ URI.")
     public var model: String
 
     @Option(help: "Interface to bind.")

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MLPackArchive
 import MLPackCore
+import MLPackTracking
 
 /// `mlpack validate PATH`: checks a model directory the way MLflow's loaders would, and whether
 /// mlpack can run it natively.
@@ -18,7 +19,7 @@ struct ValidateCommand: ParsableCommand {
               mlpack validate similarity.zip --json
             """)
 
-    @Argument(help: "The model directory or mlpack archive.")
+    @Argument(help: "The model directory, mlpack archive, or models:/ or runs:/ URI.")
     var path: String
 
     @Flag(help: "Print the findings as JSON.")
@@ -28,7 +29,9 @@ struct ValidateCommand: ParsableCommand {
     var quiet = false
 
     func run() throws {
-        let findings = ModelValidator(registry: .shared).validate(modelOrArchiveAt: path)
+        // A tracking URI is validated in the form it arrives in: the downloaded directory.
+        let target = ModelURI.isTrackingURI(path) ? try ModelPath.directory(for: path).path : path
+        let findings = ModelValidator(registry: .shared).validate(modelOrArchiveAt: target)
         if json {
             let body = JSONValue.object(JSONObject([
                 ("path", .string(path)), ("valid", .bool(findings.isValid)),
