@@ -8,7 +8,7 @@ import Testing
 struct HelpOutputTests {
     @Test func rootHelpListsEveryCommand() {
         let help = MLPackCommand.helpMessage()
-        for name in ["save", "load", "predict", "infer-signature", "check-input", "pack", "unpack", "validate", "flavors", "serve"] {
+        for name in ["save", "load", "predict", "infer-signature", "check-input", "pack", "unpack", "validate", "flavors", "serve", "log", "models", "experiments"] {
             #expect(help.contains("  \(name) "), "\(name) missing from:\n\(help)")
         }
         #expect(help.hasPrefix("OVERVIEW: Read, write, package, validate and serve MLflow-format models."))
@@ -25,6 +25,9 @@ struct HelpOutputTests {
         (ValidateCommand.self, "USAGE: mlpack validate <path>", ["--json"]),
         (FlavorsCommand.self, "USAGE: mlpack flavors", ["--json"]),
         (ServeCommand.self, "USAGE: mlpack serve [<options>] --model <model>", ["--port", "--max-batch-size", "--api-key"]),
+        (LogCommand.self, "USAGE: mlpack log [<options>] --name <name>", ["--experiment", "--model", "--flavor", "--register", "--alias", "--param", "--tag", "--tracking-uri", "--json"]),
+        (ModelsCommand.ListModels.self, "USAGE: mlpack models list", ["--experiment", "--tracking-uri", "--json"]),
+        (ExperimentsCommand.ListExperiments.self, "USAGE: mlpack experiments list", ["--tracking-uri", "--json"]),
     ])
     func commandHelp(_ command: any ParsableCommand.Type, _ usage: String, _ options: [String]) {
         let help = MLPackCommand.helpMessage(for: command, columns: 200)
@@ -36,10 +39,15 @@ struct HelpOutputTests {
     /// The whole help text of every command, compared with its snapshot in
     /// Tests/MLPackCLITests/Snapshots (as swift-argument-parser's own tests do). After a deliberate
     /// change, run once with MLPACK_RECORD_SNAPSHOTS=1 to rewrite them, and review the diff.
-    @Test(arguments: [MLPackCommand.self as any ParsableCommand.Type] + MLPackCommand.configuration.subcommands)
+    @Test(arguments: [MLPackCommand.self as any ParsableCommand.Type] + MLPackCommand.configuration.subcommands
+        + [ModelsCommand.ListModels.self, ExperimentsCommand.ListExperiments.self])
     func helpMatchesItsSnapshot(_ command: any ParsableCommand.Type) throws {
         let help = MLPackCommand.helpMessage(for: command, columns: 100) + "\n"
-        let name = command == MLPackCommand.self ? "mlpack" : command.configuration.commandName ?? "\(command)"
+        let nested: [ObjectIdentifier: String] = [
+            ObjectIdentifier(ModelsCommand.ListModels.self): "models-list",
+            ObjectIdentifier(ExperimentsCommand.ListExperiments.self): "experiments-list",
+        ]
+        let name = command == MLPackCommand.self ? "mlpack" : nested[ObjectIdentifier(command)] ?? command.configuration.commandName ?? "\(command)"
         let file = TestFixtures.repoRoot.appendingPathComponent("Tests/MLPackCLITests/Snapshots/help-\(name).txt")
         if ProcessInfo.processInfo.environment["MLPACK_RECORD_SNAPSHOTS"] == "1" {
             try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
