@@ -103,6 +103,28 @@ import Testing
         }
     }
 
+    @Test func databaseWithoutAlembicVersionIsRefused() throws {
+        let f = try LocalStoreFixture()
+        defer { f.remove() }
+        try f.store.executeForTesting("DROP TABLE alembic_version")
+        do {
+            _ = try f.reopen()
+            Issue.record("a database without alembic_version was opened")
+        } catch let error as TrackingError {
+            guard case .database(let path, let message) = error else { Issue.record("\(error)"); return }
+            #expect(path == f.databasePath)
+            #expect(message.contains("alembic_version"))
+        }
+    }
+
+    @Test func modelVersionsTagIsWrittenAsPythonJSONDumps() {
+        // json.dumps([{"name": 'modèle "x"\n😀', "version": 1}]) in Python.
+        let dumped = LocalPythonJSON.dumps([[("name", .string("modèle \"x\"\n😀")), ("version", .int(1))]])
+        #expect(dumped == #"[{"name": "mod\u00e8le \"x\"\n\ud83d\ude00", "version": 1}]"#)
+        let parsed = LocalPythonJSON.orderedEntry(["version": 2, "name": "n"] as [String: Any])
+        #expect(LocalPythonJSON.dumps([parsed]) == #"[{"name": "n", "version": 2}]"#)
+    }
+
     @Test func lockedDatabaseFailsWithinTheBusyTimeout() async throws {
         let f = try LocalStoreFixture(busyTimeout: 0.5)
         defer { f.remove() }

@@ -293,10 +293,10 @@ extension LocalTrackingStore {
     /// Adds `{"name": name, "version": version}` to the model's `mlflow.modelVersions` tag (once).
     private func tagModelVersion(_ db: Database, modelID: String, name: String, version: Int64) throws {
         let model = try fetchLoggedModel(db, id: modelID)
-        var entries: [[(String, PythonJSON.Value)]] = []
+        var entries: [[(String, LocalPythonJSON.Value)]] = []
         if let existing = model.tags[Self.modelVersionsTag],
            let list = try? JSONSerialization.jsonObject(with: Data(existing.utf8)) as? [[String: Any]] {
-            entries = list.map(PythonJSON.orderedEntry)
+            entries = list.map(LocalPythonJSON.orderedEntry)
         }
         let already = entries.contains { entry in
             entry.contains { $0.0 == "name" && $0.1 == .string(name) } && entry.contains { $0.0 == "version" && $0.1 == .int(version) }
@@ -308,7 +308,7 @@ extension LocalTrackingStore {
                 INSERT INTO logged_model_tags (model_id, experiment_id, tag_key, tag_value) VALUES (?, ?, ?, ?)
                 ON CONFLICT (model_id, tag_key) DO UPDATE SET tag_value = excluded.tag_value
                 """,
-            arguments: [modelID, exp, Self.modelVersionsTag, PythonJSON.dumps(entries)])
+            arguments: [modelID, exp, Self.modelVersionsTag, LocalPythonJSON.dumps(entries)])
     }
 
     public func setAlias(name: String, alias: String, version: String) async throws {
@@ -360,7 +360,7 @@ extension LocalTrackingStore {
 
 /// Just enough of Python's `json.dumps` (default separators, `ensure_ascii`) to write tag values
 /// byte for byte as MLflow does.
-enum PythonJSON {
+enum LocalPythonJSON {
     enum Value: Equatable {
         case string(String), int(Int64), double(Double), bool(Bool), null
         case raw(String)

@@ -365,7 +365,7 @@ public struct LocalTrackingStore: TrackingStore {
                 key: Self.runNameTag,
                 message: "the run name \"\(name)\" and the tag mlflow.runName=\"\(nameTag)\" differ; give one or make them equal")
         }
-        let runName = !name.isEmpty ? name : (nameTag ?? RunNames.random())
+        let runName = !name.isEmpty ? name : (nameTag ?? LocalRunNames.random())
         var allTags = tagged
         if nameTag == nil { allTags.append((Self.runNameTag, runName)) }
         let finalTags = allTags
@@ -460,7 +460,7 @@ public struct LocalTrackingStore: TrackingStore {
 }
 
 /// Names for runs created without one (MLflow's are `<adjective>-<noun>-<number>`, at most 20 characters).
-enum RunNames {
+enum LocalRunNames {
     static let adjectives = [
         "amber", "brave", "bright", "calm", "clever", "crisp", "eager", "gentle", "golden", "honest",
         "keen", "lucky", "merry", "nimble", "quiet", "rapid", "silver", "steady", "swift", "witty",
