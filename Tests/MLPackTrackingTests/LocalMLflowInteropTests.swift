@@ -35,7 +35,7 @@ import Testing
         out["alias"] = {"version": str(mv.version), "source": mv.source, "run_id": mv.run_id, "aliases": mv.aliases}
         out["download_uri"] = c.get_model_version_download_uri(reg, mv.version)
         out["latest"] = str(c.get_model_version_by_alias(reg, "latest").version)
-        dst = tempfile.mkdtemp()
+        dst = tempfile.mkdtemp(dir=os.getcwd())  # the test directory, removed afterwards
         local = mlflow.artifacts.download_artifacts(artifact_uri=f"models:/{reg}@{alias}", dst_path=dst)
         out["downloaded"] = {name: open(os.path.join(local, name)).read() for name in sorted(os.listdir(local))
                              if os.path.isfile(os.path.join(local, name))}
@@ -43,7 +43,7 @@ import Testing
         # order of constraint lines is compared as a set, since MLflow's own migrations vary it).
         import sqlite3
         from mlflow.store.tracking.sqlalchemy_store import SqlAlchemyStore
-        fresh_dir = tempfile.mkdtemp()
+        fresh_dir = tempfile.mkdtemp(dir=os.getcwd())
         SqlAlchemyStore("sqlite:///" + os.path.join(fresh_dir, "fresh.db"), os.path.join(fresh_dir, "mlruns")).engine.dispose()
         def schema(path):
             con = sqlite3.connect(path)
