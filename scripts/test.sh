@@ -5,5 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 export MLPACK_MINILM_DIR="$(scripts/fetch-model.sh)"
+# Python MLflow 3.17.2 in its own venv: the judge of the tracking interop tests.
+export MLPACK_MLFLOW_PYTHON="$(scripts/mlflow-venv.sh)"
 swift build -c release --build-tests -Xswiftc -enable-testing
 swift test -c release -Xswiftc -enable-testing --skip-build "$@"

@@ -23,10 +23,9 @@ public enum TrackingStores {
         if lower.hasPrefix("http://") || lower.hasPrefix("https://") {
             return try RESTTrackingStore(uri: uri, configuration: try RESTConfiguration.fromEnvironment(environment))
         }
-        if lower.hasPrefix("sqlite:") {
-            let database = try sqlitePath(uri, currentDirectory: currentDirectory)
+        if LocalTrackingStore.isLocalTrackingURI(lower) {
             // MLflow's client: new experiments' files under ./mlruns (made absolute), whatever the database path.
-            return try LocalTrackingStore(databasePath: database, artifactRoot: localArtifactRoot("./mlruns", currentDirectory: currentDirectory))
+            return try LocalTrackingStore.open(trackingURI: uri, currentDirectory: currentDirectory)
         }
         if lower.hasPrefix("databricks") {
             throw TrackingError.unsupportedTrackingURI(uri: uri, reason: "Databricks workspaces are not supported by mlpack; use an MLflow tracking server (http://…) or the local store (sqlite:///…)")
@@ -36,30 +35,5 @@ public enum TrackingStores {
         }
         let scheme = uri.prefix { $0 != ":" }
         throw TrackingError.unsupportedTrackingURI(uri: uri, reason: "scheme '\(scheme)' needs a database driver or plugin mlpack does not have; mlpack speaks to tracking servers (http, https) and local SQLite stores (sqlite:///path)")
-    }
-
-    /// The file of a `sqlite:` URI as SQLAlchemy reads it: `sqlite:///rel.db` relative to the current
-    /// directory, `sqlite:////abs.db` absolute; `:memory:` and query options refused.
-    public static func sqlitePath(_ uri: String, currentDirectory: String) throws(TrackingError) -> String {
-        guard uri.lowercased().hasPrefix("sqlite:///") else {
-            throw .unsupportedTrackingURI(uri: uri, reason: "expected sqlite:///relative/path.db or sqlite:////absolute/path.db")
-        }
-        var path = String(uri.dropFirst("sqlite:///".count))
-        if let query = path.firstIndex(of: "?") { path = String(path[..<query]) }
-        guard !path.isEmpty, path != ":memory:" else {
-            throw .unsupportedTrackingURI(uri: uri, reason: "an in-memory database keeps nothing; name a file (sqlite:///mlflow.db)")
-        }
-        path = path.removingPercentEncoding ?? path
-        return path.hasPrefix("/") ? path : (currentDirectory as NSString).appendingPathComponent(path)
-    }
-
-    /// An artifact root as MLflow stores it for a local store: an absolute path (a `file:` URI is
-    /// reduced to its path).
-    static func localArtifactRoot(_ root: String, currentDirectory: String) -> String {
-        var path = root
-        if path.hasPrefix("file://") { path = String(path.dropFirst("file://".count)) } else if path.hasPrefix("file:") { path = String(path.dropFirst("file:".count)) }
-        path = path.removingPercentEncoding ?? path
-        let absolute = path.hasPrefix("/") ? path : (currentDirectory as NSString).appendingPathComponent(path)
-        return (absolute as NSString).standardizingPath
     }
 }

@@ -31,11 +31,11 @@ final class ModelURITests: XCTestCase {
         XCTAssertEqual(TrackingStores.trackingURI(environment: [:]), "sqlite:///mlflow.db")
         XCTAssertEqual(TrackingStores.trackingURI(environment: ["MLFLOW_TRACKING_URI": "http://h:5000"]), "http://h:5000")
         XCTAssertEqual(TrackingStores.trackingURI(explicit: "sqlite:///x.db", environment: ["MLFLOW_TRACKING_URI": "http://h:5000"]), "sqlite:///x.db")
-        XCTAssertEqual(try TrackingStores.sqlitePath("sqlite:///mlflow.db", currentDirectory: "/w"), "/w/mlflow.db")
-        XCTAssertEqual(try TrackingStores.sqlitePath("sqlite:////abs/m.db", currentDirectory: "/w"), "/abs/m.db")
-        XCTAssertEqual(try TrackingStores.sqlitePath("sqlite:///sub/m%20x.db?timeout=5", currentDirectory: "/w"), "/w/sub/m x.db")
-        XCTAssertThrowsError(try TrackingStores.sqlitePath("sqlite://", currentDirectory: "/w"))
-        XCTAssertThrowsError(try TrackingStores.sqlitePath("sqlite:///:memory:", currentDirectory: "/w"))
+        XCTAssertEqual(try LocalTrackingStore.databasePath(fromTrackingURI: "sqlite:///mlflow.db", currentDirectory: "/w"), "/w/mlflow.db")
+        XCTAssertEqual(try LocalTrackingStore.databasePath(fromTrackingURI: "sqlite:////abs/m.db", currentDirectory: "/w"), "/abs/m.db")
+        XCTAssertThrowsError(try LocalTrackingStore.databasePath(fromTrackingURI: "sqlite:///m.db?timeout=5", currentDirectory: "/w"), "query options are refused, not ignored")
+        XCTAssertThrowsError(try LocalTrackingStore.databasePath(fromTrackingURI: "sqlite://", currentDirectory: "/w"))
+        XCTAssertThrowsError(try LocalTrackingStore.databasePath(fromTrackingURI: "sqlite:///:memory:", currentDirectory: "/w"))
         for refused in ["databricks", "databricks://profile", "file:///tmp/mlruns", "./mlruns", "postgresql://u@h/db"] {
             XCTAssertThrowsError(try TrackingStores.open(uri: refused, environment: [:], currentDirectory: "/w"), refused) { error in
                 guard case TrackingError.unsupportedTrackingURI = error else { return XCTFail("\(refused): \(error)") }
