@@ -9,3 +9,6 @@ export MLPACK_MINILM_DIR="$(scripts/fetch-model.sh)"
 export MLPACK_MLFLOW_PYTHON="$(scripts/mlflow-venv.sh)"
 swift build -c release --build-tests -Xswiftc -enable-testing
 swift test -c release -Xswiftc -enable-testing --skip-build "$@"
+# The tracking protocol against the real Python MLflow and a real `mlflow server` on loopback
+# (scripts/test-tracking.sh: both directions, the local store, faults; it fails when the server cannot start).
+scripts/test-tracking.sh

@@ -4,7 +4,7 @@ logs models the Python way for mlpack to load, and dumps what it sees for the li
 
 Every check prints one line, `ok: …` or `FAIL: …`; the process exits 1 if any check failed.
 Subcommands that need MLflow import it lazily (the import costs seconds), so the helpers
-(`compare-lists`, `rest`, `proxy`, `sqlite-check`) start at once.
+(`compare-lists`, `fault-state`, `proxy`) start at once.
 """
 import argparse
 import hashlib
@@ -182,7 +182,6 @@ def check_logged(client, info, local_dir, *, label, expect_params=None, expect_t
         check(version == "1" and registered.get("name") == register, f"{label}: mlpack reports {register} version 1", str(registered))
         mv = client.get_model_version(register, version or "1")
         check(mv.source == f"models:/{model_id}", f"{label}: {register}/1 source = models:/{model_id}", mv.source)
-        check(mv.model_id == model_id, f"{label}: {register}/1 model_id", repr(mv.model_id))
         check(mv.run_id == run_id, f"{label}: {register}/1 run_id", repr(mv.run_id))
         check(mv.status == "READY", f"{label}: {register}/1 status READY", mv.status)
         if alias:
@@ -296,7 +295,7 @@ def cmd_server(a):
     client.finalize_logged_model(failed, LoggedModelStatus.FAILED)
     out["failed_model_id"] = failed
 
-    out["snapshot"] = snapshot(client)
+    out["snapshot"] = no_pending(client, "server")
     json.dump(out, open(a.out, "w"), indent=1)
 
 
@@ -343,7 +342,8 @@ def cmd_local_pylog(a):
 
 def cmd_time_pylog(a):
     """Figures: Python's log_model-equivalent of a directory, from process start (a.t0, epoch seconds,
-    taken by the caller before starting Python) and without the import; download of a models:/ URI."""
+    taken by the caller just before starting Python) and then twice more in process; three downloads
+    of a models:/ URI into fresh directories."""
     t_import = time.perf_counter()
     import mlflow
     from mlflow import MlflowClient
@@ -351,14 +351,16 @@ def cmd_time_pylog(a):
     imported = time.perf_counter() - t_import
     mlflow.set_tracking_uri(a.uri)
     client = MlflowClient()
-    out = py_log(client, a.dir, experiment="Figures", name="py_big")
+    logs = [py_log(client, a.dir, experiment="Figures", name="py_big")["seconds"]]
     end_to_end = time.time() - a.t0
-    with tempfile.TemporaryDirectory() as dst:
-        t = time.perf_counter()
-        mlflow.artifacts.download_artifacts(f"models:/{a.download_model_id}", dst_path=dst)
-        download = time.perf_counter() - t
-    json.dump({"import": imported, "log": out["seconds"], "end_to_end": end_to_end, "download": download,
-               "model_id": out["model_id"]}, open(a.out, "w"))
+    logs += [py_log(client, a.dir, experiment="Figures", name="py_big")["seconds"] for _ in range(2)]
+    downloads = []
+    for _ in range(3):
+        with tempfile.TemporaryDirectory() as dst:
+            t = time.perf_counter()
+            mlflow.artifacts.download_artifacts(f"models:/{a.download_model_id}", dst_path=dst)
+            downloads.append(time.perf_counter() - t)
+    json.dump({"import": imported, "logs": logs, "end_to_end": end_to_end, "downloads": downloads}, open(a.out, "w"))
 
 
 def cmd_compare_lists(a):
@@ -366,10 +368,12 @@ def cmd_compare_lists(a):
     snap = json.load(open(a.snapshot))
     snap = snap.get("snapshot", snap)
     ours = json.load(open(a.models))
-    status = lambda s: s.replace("LoggedModelStatus.", "").replace("LOGGED_MODEL_", "")
+    status = lambda s: s.replace("LoggedModelStatus.", "").replace("LOGGED_MODEL_", "").replace("UPLOAD_", "")
     keys = ("model_id", "name", "experiment_id", "source_run_id", "artifact_location", "creation_timestamp_ms")
-    theirs = {m["model_id"]: tuple(m[k] for k in keys) + (status(m["status"]),) for m in snap["models"]}
-    mine = {m["model_id"]: tuple(m.get(k) for k in keys) + (status(m.get("status", "")),) for m in ours}
+    # No source run: the REST answer has no field; Python's entity says '', mlpack's JSON null.
+    field = lambda m, k: (m.get(k) or None) if k == "source_run_id" else m.get(k)
+    theirs = {m["model_id"]: tuple(field(m, k) for k in keys) + (status(m["status"]),) for m in snap["models"]}
+    mine = {m["model_id"]: tuple(field(m, k) for k in keys) + (status(m.get("status", "")),) for m in ours}
     check(mine == theirs, f"{a.label}: `mlpack models list --json` = MlflowClient.search_logged_models ({len(theirs)} models: id, name, experiment, run, location, created, status)",
           diff(mine, theirs))
     created = [m.get("creation_timestamp_ms") for m in ours]

@@ -48,10 +48,14 @@ public struct ModelLogger: Sendable {
 
     public init(store: any TrackingStore) { self.store = store }
 
-    /// `$USER` (or `$LOGNAME`), as MLflow's `mlflow.user` tag.
-    public static func currentUser() -> String {
-        let env = ProcessInfo.processInfo.environment
-        return env["USER"] ?? env["LOGNAME"] ?? "unknown"
+    /// The `mlflow.user` tag as MLflow's default context sets it: `MLFLOW_TRACKING_USERNAME`, else
+    /// Python's `getpass.getuser()` (`LOGNAME`, `USER`, `LNAME`, `USERNAME`, then the password database).
+    public static func currentUser(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        for key in ["MLFLOW_TRACKING_USERNAME", "LOGNAME", "USER", "LNAME", "USERNAME"] {
+            if let value = environment[key], !value.isEmpty { return value }
+        }
+        if let entry = getpwuid(getuid()), let name = entry.pointee.pw_name { return String(cString: name) }
+        return "unknown"
     }
 
     /// The longest param value MLflow accepts.

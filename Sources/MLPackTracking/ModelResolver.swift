@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import NIOPosix
 
 /// Turns a `models:/` or `runs:/` URI into a local model directory: resolves it against the store
 /// (as MLflow's `ModelsArtifactRepository` / `RunsArtifactRepository` do), then uses the files in
@@ -9,7 +10,9 @@ import Foundation
 /// the artifact location), under `<cache>/tracking/<sha256(tracking URI, key)>`. Every download is
 /// checked file for file against the store's listing (path and size) and written to a temporary
 /// directory that is renamed into place, so a concurrent second download of the same model is safe:
-/// one rename wins, the other run uses the winner's copy.
+/// one rename wins, the other run uses the winner's copy. The SHA-256 of every file is recorded
+/// beside the copy (`<key>.sha256`, sha256sum's format) and checked on each reuse: a copy changed
+/// on disk since its download is downloaded again.
 public struct ModelResolver: Sendable {
     public let store: any TrackingStore
     public let cacheRoot: URL
@@ -91,7 +94,7 @@ public struct ModelResolver: Sendable {
         let digest = SHA256.hash(data: Data((store.uri + "\n" + key).utf8)).map { String(format: "%02x", $0) }.joined()
         let tracking = cacheRoot.appendingPathComponent("tracking", isDirectory: true)
         let directory = tracking.appendingPathComponent(digest, isDirectory: true)
-        if Self.matches(directory, files) { return directory }
+        if try await Self.isIntact(directory, files) { return directory }
         try FileManager.default.createDirectory(at: tracking, withIntermediateDirectories: true)
         let temporary = tracking.appendingPathComponent(".\(digest).\(UUID().uuidString.prefix(8)).partial", isDirectory: true)
         defer { try? FileManager.default.removeItem(at: temporary) }
@@ -107,18 +110,65 @@ public struct ModelResolver: Sendable {
         guard Self.matches(temporary, files) else {
             throw TrackingError.artifact(path: resolution.artifactLocation, message: "the downloaded files differ from the store's listing (sizes); not used")
         }
+        let sums = try await Self.digests(of: temporary, files.map(\.path))
         // A damaged or stale copy is replaced; a complete one that appeared meanwhile is kept.
         if FileManager.default.fileExists(atPath: directory.path) {
-            if Self.matches(directory, files) { return directory }
+            if try await Self.isIntact(directory, files) { return directory }
             let stale = tracking.appendingPathComponent(".\(digest).\(UUID().uuidString.prefix(8)).stale")
             if rename(directory.path, stale.path) == 0 { try? FileManager.default.removeItem(at: stale) }
         }
         if rename(temporary.path, directory.path) != 0 {
-            guard Self.matches(directory, files) else {
+            guard try await Self.isIntact(directory, files) else {
                 throw TrackingError.artifact(path: directory.path, message: "cannot move the download into the cache: \(String(cString: strerror(errno)))")
             }
+            return directory
         }
+        try Self.writeSums(sums, for: directory)
         return directory
+    }
+
+    /// `<directory>.sha256`: one `<sha256>  <path>` line per file.
+    static func sumsFile(for directory: URL) -> URL {
+        directory.deletingLastPathComponent().appendingPathComponent(directory.lastPathComponent + ".sha256")
+    }
+
+    static func writeSums(_ sums: [String: String], for directory: URL) throws {
+        let text = sums.keys.sorted().map { "\(sums[$0]!)  \($0)\n" }.joined()
+        let target = sumsFile(for: directory)
+        let temporary = ArtifactPaths.temporarySibling(of: target)
+        try Data(text.utf8).write(to: temporary)
+        try ArtifactPaths.replace(target, with: temporary)
+    }
+
+    /// The copy has exactly the listed files, of the listed sizes, with the digests recorded at download.
+    static func isIntact(_ directory: URL, _ files: [ArtifactFile]) async throws -> Bool {
+        guard matches(directory, files),
+              let text = try? String(contentsOf: sumsFile(for: directory), encoding: .utf8) else { return false }
+        var recorded: [String: String] = [:]
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2 else { return false }
+            recorded[String(parts[1].drop { $0 == " " })] = String(parts[0])
+        }
+        guard Set(recorded.keys) == Set(files.map(\.path)) else { return false }
+        return try await digests(of: directory, files.map(\.path)) == recorded
+    }
+
+    /// SHA-256 of each file, read in 1 MiB chunks on NIO's blocking pool (never the cooperative pool).
+    static func digests(of directory: URL, _ paths: [String]) async throws -> [String: String] {
+        try await NIOThreadPool.singleton.runIfActive {
+            var result: [String: String] = [:]
+            for path in paths {
+                guard let handle = FileHandle(forReadingAtPath: directory.appendingPathComponent(path).path) else {
+                    throw TrackingError.artifact(path: directory.appendingPathComponent(path).path, message: "cannot read")
+                }
+                defer { try? handle.close() }
+                var hasher = SHA256()
+                while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
+                result[path] = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+            }
+            return result
+        }
     }
 
     /// Every listed file is a regular file of the listed size, and nothing else is there.

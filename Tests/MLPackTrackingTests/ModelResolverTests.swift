@@ -89,8 +89,8 @@ final class ModelResolverTests: XCTestCase {
         XCTAssertEqual(Set(directories).count, 1)
         XCTAssertEqual(try contents(of: directories[0]), Self.files)
         // No partial or stale directories are left behind.
-        let left = try FileManager.default.contentsOfDirectory(atPath: cache.appendingPathComponent("tracking").path)
-        XCTAssertEqual(left.count, 1, "\(left)")
+        let left = try FileManager.default.contentsOfDirectory(atPath: cache.appendingPathComponent("tracking").path).sorted()
+        XCTAssertEqual(left, [directories[0].lastPathComponent, directories[0].lastPathComponent + ".sha256"], "only the copy and its digests")
     }
 
     func testDamagedCacheEntryIsDownloadedAgain() async throws {
@@ -103,6 +103,21 @@ final class ModelResolverTests: XCTestCase {
         try "x".write(to: directory.appendingPathComponent("artifacts/weights.bin"), atomically: true, encoding: .utf8)
         let again = try await resolver.localDirectory(for: .loggedModel(id: Self.modelID))
         XCTAssertEqual(try contents(of: again), Self.files)
+        await resolver.store.close()
+    }
+
+    func testACopyChangedOnDiskIsDownloadedAgainEvenAtTheSameSize() async throws {
+        let server = try server()
+        defer { server.stop() }
+        let cache = try TestFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: cache) }
+        let resolver = try resolver(server, cache: cache)
+        let directory = try await resolver.localDirectory(for: .loggedModel(id: Self.modelID))
+        let tampered = String(repeating: "x", count: Self.files["artifacts/weights.bin"]!.utf8.count)
+        try tampered.write(to: directory.appendingPathComponent("artifacts/weights.bin"), atomically: true, encoding: .utf8)
+        let again = try await resolver.localDirectory(for: .loggedModel(id: Self.modelID))
+        XCTAssertEqual(try contents(of: again), Self.files)
+        XCTAssertEqual(server.requests.filter { $0.path.contains("/artifacts/1/") }.count, 6, "downloaded twice")
         await resolver.store.close()
     }
 

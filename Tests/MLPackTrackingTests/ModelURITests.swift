@@ -43,6 +43,15 @@ final class ModelURITests: XCTestCase {
         }
     }
 
+    func testUserTagFollowsMLflowsDefaultContext() {
+        XCTAssertEqual(ModelLogger.currentUser(["MLFLOW_TRACKING_USERNAME": "svc", "USER": "ann"]), "svc")
+        XCTAssertEqual(ModelLogger.currentUser(["LOGNAME": "bob", "USER": "ann"]), "bob")
+        XCTAssertEqual(ModelLogger.currentUser(["USERNAME": "cy"]), "cy")
+        // Nothing set: the password database, as getpass.getuser().
+        let name = String(cString: getpwuid(getuid())!.pointee.pw_name)
+        XCTAssertEqual(ModelLogger.currentUser([:]), name)
+    }
+
     func testModelNamesMLflowRefuses() {
         for bad in ["", "a/b", "a:b", "a.b", "a%b", "a\"b", "a'b"] {
             XCTAssertThrowsError(try TrackingIDs.checkModelName(bad), bad)

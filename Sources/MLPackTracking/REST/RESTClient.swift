@@ -116,7 +116,7 @@ final class RESTClient: Sendable {
                     continue
                 }
                 let retried = tries > 1 ? " (after \(tries - 1) retries; MLFLOW_HTTP_REQUEST_MAX_RETRIES=\(configuration.maxRetries))" : ""
-                throw .transport(endpoint: base + "/" + endpoint, message: "\(Self.describe(error))\(retried)")
+                throw .transport(endpoint: base + "/api/2.0/" + endpoint, message: "\(Self.describe(error))\(retried)")
             }
         }
     }
@@ -140,7 +140,10 @@ final class RESTClient: Sendable {
     }
 
     static func describe(_ error: any Error) -> String {
-        if let e = error as? NIOConnectionError { return "cannot connect: \(e.connectionErrors.first.map { "\($0.error)" } ?? "\(e)")" }
+        if let e = error as? NIOConnectionError {
+            return "cannot connect: " + (e.connectionErrors.first.map { describe($0.error) } ?? "\(e)")
+        }
+        if let e = error as? IOError { return "cannot connect: \(String(cString: strerror(e.errnoCode))) (errno \(e.errnoCode))" }
         if let e = error as? NIOSSLError { return "TLS failed: \(e) (see MLFLOW_TRACKING_SERVER_CERT_PATH / MLFLOW_TRACKING_INSECURE_TLS)" }
         return "\(error)"
     }
