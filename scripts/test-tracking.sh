@@ -250,9 +250,11 @@ section_server() {
     wait "${conc[i - 1]}" || conc_ok=false
     cmp -s "$work/conc$i.out" "$work/baseline.json" || conc_ok=false
   done
-  copies=$(find "$work/conc-cache/tracking" -mindepth 1 -maxdepth 1 | wc -l)
-  if $conc_ok && [ "$copies" -eq 1 ]; then
-    ok "server: three concurrent cold predicts of models:/similarity@champion into one cache agree; one cached copy"
+  # One copy (a directory) and its digests (<copy>.sha256); no partial or stale directories.
+  copies=$(find "$work/conc-cache/tracking" -mindepth 1 -maxdepth 1 -type d | wc -l)
+  sums=$(find "$work/conc-cache/tracking" -mindepth 1 -maxdepth 1 -type f -name '*.sha256' | wc -l)
+  if $conc_ok && [ "$copies" -eq 1 ] && [ "$sums" -eq 1 ]; then
+    ok "server: three concurrent cold predicts of models:/similarity@champion into one cache agree; one cached copy and its digests"
   else
     fail "server: concurrent cold predicts: $(cat "$work"/conc*.err | head -c 600); cache entries: $(ls -a "$work/conc-cache/tracking")"
   fi
@@ -264,6 +266,18 @@ section_server() {
     ok "server: the damaged cached file was replaced by a fresh download"
   else
     fail "server: the damaged cached file is still in the cache ($copy)"
+  fi
+  # The same for a change that keeps the size (apples -> xpples): caught by the recorded SHA-256.
+  sed -i '0,/apples/s//xpples/' "$copy/artifacts/sbert_model/vocab.txt"
+  if cmp -s "$copy/artifacts/sbert_model/vocab.txt" "$sim/artifacts/sbert_model/vocab.txt"; then
+    fail "server: the same-size edit of the cached vocab.txt did not happen (no 'apples' in it?)"
+  else
+    MLPACK_CACHE_DIR="$work/conc-cache" same_prediction "server (same-size change in the cache)" models:/similarity@champion
+    if cmp -s "$copy/artifacts/sbert_model/vocab.txt" "$sim/artifacts/sbert_model/vocab.txt"; then
+      ok "server: a same-size change to a cached file was caught by its SHA-256 and downloaded again"
+    else
+      fail "server: the cached vocab.txt changed on disk (same size) is still used ($copy)"
+    fi
   fi
 
   # The other commands that take a model.
