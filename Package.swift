@@ -136,6 +136,7 @@ let package = Package(
             name: "MLPackTrackingTests",
             dependencies: [
                 "MLPackTracking", "MLPackCore", "MLPackTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -3,13 +3,10 @@ import Foundation
 /// Path rules shared by artifact repositories: relative `/`-separated paths only, regular files only,
 /// and whole-or-nothing writes (temp file, then rename).
 enum ArtifactPaths {
-    /// Refuses empty, absolute, `.`/`..`-segment and NUL-containing paths.
+    /// Refuses absolute, `..` and NUL-containing paths, and paths naming nothing
+    /// (``LocalArtifactRepository/components(_:location:)``, the one rule for every repository).
     static func check(_ relativePath: String, in location: String) throws(TrackingError) {
-        let segments = relativePath.split(separator: "/", omittingEmptySubsequences: false)
-        if relativePath.isEmpty || relativePath.hasPrefix("/") || relativePath.contains("\0")
-            || segments.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) {
-            throw .artifact(path: location + "/" + relativePath, message: "not a plain relative path (absolute, empty segment, '.' or '..')")
-        }
+        _ = try LocalArtifactRepository.components(relativePath, location: location)
     }
 
     /// The size of a regular file (symlinks refused: never upload what a link points at).

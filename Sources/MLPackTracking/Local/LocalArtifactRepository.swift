@@ -1,4 +1,5 @@
 import Foundation
+import NIOPosix
 
 #if canImport(Glibc)
 import Glibc
@@ -47,7 +48,20 @@ public struct LocalArtifactRepository: ArtifactRepository {
 
     // MARK: ArtifactRepository
 
+    // File copies and directory walks block: they run on NIO's blocking pool, never the cooperative pool.
     public func upload(file: URL, to relativePath: String) async throws {
+        try await NIOThreadPool.singleton.runIfActive { try uploadNow(file: file, to: relativePath) }
+    }
+
+    public func listFiles() async throws -> [ArtifactFile] {
+        try await NIOThreadPool.singleton.runIfActive { try listFilesNow() }
+    }
+
+    public func download(_ relativePath: String, to destination: URL) async throws {
+        try await NIOThreadPool.singleton.runIfActive { try downloadNow(relativePath, to: destination) }
+    }
+
+    func uploadNow(file: URL, to relativePath: String) throws {
         let parts = try Self.components(relativePath, location: location)
         let target = display(relativePath)
         let source = open(file.path, O_RDONLY | O_CLOEXEC)
@@ -65,7 +79,7 @@ public struct LocalArtifactRepository: ArtifactRepository {
         try Self.copy(from: source, sourcePath: file.path, intoDirectory: dir, name: parts.last!, displayPath: target)
     }
 
-    public func listFiles() async throws -> [ArtifactFile] {
+    func listFilesNow() throws -> [ArtifactFile] {
         let fd = open(root.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if fd < 0 {
             if errno == ENOENT { return [] }
@@ -77,7 +91,7 @@ public struct LocalArtifactRepository: ArtifactRepository {
         return files.sorted { $0.path < $1.path }
     }
 
-    public func download(_ relativePath: String, to destination: URL) async throws {
+    func downloadNow(_ relativePath: String, to destination: URL) throws {
         let parts = try Self.components(relativePath, location: location)
         let target = display(relativePath)
         let dir = try openDirectory(parts.dropLast(), create: false, for: target)

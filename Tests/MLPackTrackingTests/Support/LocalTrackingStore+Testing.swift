@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+@testable import MLPackTracking
 
 // Internal hooks for the tests (`@testable import MLPackTracking`): raw SQL on the store's
 // connection, and a second connection holding the database locked.
