@@ -22,11 +22,12 @@ struct LoadCommand: ParsableCommand {
     @Flag(help: "Print the description as JSON.")
     var json = false
 
-    @Option(help: "Threads for the encoder.")
-    var threads: Int = 1
+    @Option(help: "Threads for the encoder (default: the CPUs this process may use: affinity mask and cgroup quota).")
+    var threads: Int?
 
     func run() throws {
         let start = Date()
+        let threads = self.threads ?? AvailableCPUs.count
         let (directory, mlmodel, loaded, flavor) = try ModelPath.load(model, threads: threads)
         let loadSeconds = Date().timeIntervalSince(start)
         let size = (try? ModelSaver.totalFileSize(directory)) ?? 0
@@ -57,7 +58,7 @@ struct LoadCommand: ParsableCommand {
                 ("flavors", .array(mlmodel.flavors.map { .string($0.name) })),
                 ("signature", sig), ("input_example", example.map { $0.inputExampleJSON } ?? .null),
                 ("example_prediction", prediction ?? .null),
-                ("size_bytes", .int(Int64(size))), ("load_seconds", .double(loadSeconds)),
+                ("size_bytes", .int(Int64(size))), ("load_seconds", .double(loadSeconds)), ("threads", .int(Int64(threads))),
                 ("predict_seconds", predictSeconds.map(JSONValue.double) ?? .null),
             ]))))
             return
@@ -67,6 +68,7 @@ struct LoadCommand: ParsableCommand {
             loaded by:  \(flavor.name) flavor (MLmodel flavors: \(mlmodel.flavors.map(\.name).joined(separator: ", ")))
             size:       \(size) bytes
             load time:  \(String(format: "%.3f", loadSeconds)) s
+            threads:    \(threads)\(self.threads == nil ? " (the CPUs this process may use)" : "")
             """)
         if let s = signature {
             Terminal.writeOutput("inputs:     \(s.inputs ?? "null")\noutputs:    \(s.outputs ?? "null")\nparams:     \(s.params ?? "null")")

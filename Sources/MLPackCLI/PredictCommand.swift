@@ -41,14 +41,14 @@ struct PredictCommand: ParsableCommand {
     @Option(name: .customLong("params"), help: "Inference params as a JSON object, merged over the body's params.")
     var params: String?
 
-    @Option(help: "Threads for the encoder.")
-    var threads: Int = 1
+    @Option(help: "Threads for the encoder (default: the CPUs this process may use: affinity mask and cgroup quota).")
+    var threads: Int?
 
     @Option(help: "With jsonl: most waiting lines encoded together (a line is answered at once when no other is waiting).")
     var batchSize: Int = 32
 
     func validate() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        guard (threads ?? 1) >= 1 else { throw ValidationError("--threads must be at least 1") }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
     }
 

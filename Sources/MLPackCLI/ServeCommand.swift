@@ -120,7 +120,7 @@ public struct ServeCommand: AsyncParsableCommand {
         let (name, loaded): (String, any LoadedModel)
         do {
             (name, loaded) = try await Self.load(
-                model, threads: threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount / workers))
+                model, threads: threads ?? max(1, AvailableCPUs.count / workers))
         } catch let failure as CommandFailure {
             throw failure
         } catch {

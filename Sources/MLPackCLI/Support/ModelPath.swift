@@ -28,7 +28,7 @@ enum ModelPath {
     }
 
     /// Loads the model at `path` through the registered flavors (``FlavorRegistry/load(directory:options:)``).
-    static func load(_ path: String, threads: Int) throws -> (directory: URL, model: MLModel, loaded: any LoadedModel, flavor: any Flavor) {
+    static func load(_ path: String, threads: Int?) throws -> (directory: URL, model: MLModel, loaded: any LoadedModel, flavor: any Flavor) {
         let directory = try directory(for: path)
         do {
             let result = try FlavorRegistry.shared.load(directory: directory, options: LoadOptions(threads: threads))

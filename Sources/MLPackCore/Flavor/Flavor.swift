@@ -171,7 +171,8 @@ public struct LoadOptions: Sendable, Hashable {
     /// Threads the model may use for one predict call (the encoder's GEMMs).
     public var threads: Int
 
-    public init(threads: Int = 1) {
-        self.threads = max(1, threads)
+    /// `threads` defaults to every CPU this process may use (``AvailableCPUs``).
+    public init(threads: Int? = nil) {
+        self.threads = max(1, threads ?? AvailableCPUs.count)
     }
 }
