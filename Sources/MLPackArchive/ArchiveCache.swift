@@ -43,7 +43,9 @@ public struct ArchiveCache: Sendable {
         if FileManager.default.fileExists(atPath: directory.path) {
             let manifest = try ArchiveVerifier.manifest(of: archive, limits: limits)
             if Self.matches(directory, manifest) { return directory }
-            try? FileManager.default.removeItem(at: directory)
+            // Damaged: moved aside first (atomic), so no reader meets a half-deleted directory.
+            let aside = directory.deletingLastPathComponent().appendingPathComponent(".\(digest).damaged-\(UUID().uuidString.prefix(8))")
+            if rename(directory.path, aside.path) == 0 { try? FileManager.default.removeItem(at: aside) }
         }
         do {
             try ArchiveUnpacker.unpack(archive: archive, to: directory, force: false, limits: limits, progress: progress)

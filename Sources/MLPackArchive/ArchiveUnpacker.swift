@@ -30,7 +30,7 @@ public enum ArchiveUnpacker {
         do {
             staging = try makeTemporaryDirectory(in: parent, for: targetPath, purpose: "unpack")
         } catch {
-            if let createdAncestor { try? FileManager.default.removeItem(atPath: createdAncestor) }
+            removeEmptyDirectories(from: parent, upTo: createdAncestor)
             throw error
         }
         do {
@@ -46,7 +46,9 @@ public enum ArchiveUnpacker {
             try moveIntoPlace(staging, targetPath, existing: existing)
         } catch {
             try? FileManager.default.removeItem(atPath: staging)
-            if let createdAncestor { try? FileManager.default.removeItem(atPath: createdAncestor) }
+            // Only directories this call created and that are still empty: another process may have
+            // put its own work there meanwhile (a concurrent unpack of the same archive into a cache).
+            removeEmptyDirectories(from: parent, upTo: createdAncestor)
             throw error
         }
         return UnpackReport(
@@ -121,6 +123,18 @@ public enum ArchiveUnpacker {
         return topmost
     }
 
+    /// Removes `directory` and its parents up to `topmost` (the first one this call created), each
+    /// only if empty (rmdir(2)); stops at the first that is not.
+    static func removeEmptyDirectories(from directory: String, upTo topmost: String?) {
+        guard let topmost else { return }
+        var path = directory
+        while path.hasPrefix(topmost) {
+            if rmdir(path) != 0 { return }
+            if path == topmost { return }
+            path = (path as NSString).deletingLastPathComponent
+        }
+    }
+
     /// A new, empty, private directory `.<name>.<purpose>-XXXXXX` beside `target`.
     static func makeTemporaryDirectory(in parent: String, for target: String, purpose: String) throws -> String {
         let name = (target as NSString).lastPathComponent
@@ -149,8 +163,12 @@ public enum ArchiveUnpacker {
         }
         switch existing {
         case .absent, .emptyDirectory:
-            // rename(2) replaces an empty directory atomically.
-            if rename(staging, target) != 0 { throw fail("rename into place", target) }
+            // rename(2) replaces an empty directory atomically. A non-empty one appearing meanwhile was
+            // put there by another unpack: the target exists now, as if it had at the start.
+            if rename(staging, target) != 0 {
+                if errno == ENOTEMPTY || errno == EEXIST { throw ArchiveError.targetExists(path: target) }
+                throw fail("rename into place", target)
+            }
         case .nonEmpty:
             let parent = (target as NSString).deletingLastPathComponent
             let aside = try makeTemporaryDirectory(in: parent, for: target, purpose: "old")

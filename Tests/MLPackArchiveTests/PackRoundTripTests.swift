@@ -296,6 +296,53 @@ import Testing
         #expect(try cache.extractOnce(archive: archive) == directory)
         #expect(files(under: directory) == files(under: model))
     }
+
+    /// Several first opens of one archive at once (threads here, processes in use: `predict -m a.zip`
+    /// started four times): every one gets the complete directory, and one copy is left. A losing
+    /// unpack used to fail ("rename into place: Directory not empty") and delete the cache's
+    /// `archives/` directory it had created, taking the winner's copy with it.
+    @Test func concurrentFirstOpensShareOneCopy() throws {
+        let model = TestPaths.fixtureModels.appendingPathComponent("p_params")
+        for round in 0..<5 {
+            let scratch = try Scratch()
+            defer { scratch.cleanup() }
+            let archive = scratch.path("p.zip")
+            try ArchivePacker.pack(modelDirectory: model, to: archive, options: options)
+            let cache = ArchiveCache(root: scratch.path("cache"))
+            let results = LockedResults()
+            DispatchQueue.concurrentPerform(iterations: 6) { _ in
+                results.append(Result { try cache.extractOnce(archive: archive) })
+            }
+            for result in results.all {
+                switch result {
+                case .success(let directory):
+                    #expect(files(under: directory) == files(under: model), "round \(round)")
+                case .failure(let error):
+                    Issue.record("round \(round): \(error)")
+                }
+            }
+            let left = try FileManager.default.contentsOfDirectory(atPath: scratch.path("cache/archives").path)
+            #expect(left.count == 1, "round \(round): \(left)")
+        }
+    }
+}
+
+/// Results gathered from several threads.
+final class LockedResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var results: [Result<URL, any Error>] = []
+
+    func append(_ result: Result<URL, any Error>) {
+        lock.lock()
+        results.append(result)
+        lock.unlock()
+    }
+
+    var all: [Result<URL, any Error>] {
+        lock.lock()
+        defer { lock.unlock() }
+        return results
+    }
 }
 
 /// SHA-256 as printed by `sha256sum`, computed by a separate implementation (the system tool).
