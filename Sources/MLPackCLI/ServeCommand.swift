@@ -15,7 +15,9 @@ public struct ServeCommand: AsyncParsableCommand {
             dataframe_split, dataframe_records, instances or inputs, plus params; text/csv), as \
             MLflow's `mlflow models serve`. mlpack adds POST /embed and POST /similarity \
             (text-embeddings-inference bodies) and GET /metrics (Prometheus). SIGTERM or SIGINT \
-            stops accepting connections, answers the requests in flight, then exits 0.
+            first drains for --drain-seconds (still serving; /ping and /health answer 503, so a load \
+            balancer or a Kubernetes readiness probe takes the server out of rotation), then stops \
+            accepting connections, answers the requests in flight, and exits 0.
 
             Examples:
               mlpack serve -m ./similarity-model
@@ -64,6 +66,9 @@ public struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Most open connections; more wait in the listen backlog.")
     public var maxConnections: Int = 1024
 
+    @Option(help: "After SIGTERM/SIGINT, keep serving this many seconds with /ping and /health answering 503 (out of a load balancer's rotation), then close.")
+    public var drainSeconds: Double = 0
+
     @Option(
         help: ArgumentHelp(
             "Require 'Authorization: Bearer KEY' on every route but /ping, /health and /version.",
@@ -80,6 +85,7 @@ public struct ServeCommand: AsyncParsableCommand {
 
     public func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
+        guard drainSeconds >= 0, drainSeconds <= 3600 else { throw ValidationError("--drain-seconds must be between 0 and 3600.") }
         for (name, value) in [
             ("--workers", workers), ("--max-batch-size", maxBatchSize), ("--max-queue-rows", maxQueueRows),
             ("--max-rows", maxRows), ("--max-json-depth", maxJsonDepth), ("--max-connections", maxConnections),
@@ -106,7 +112,7 @@ public struct ServeCommand: AsyncParsableCommand {
             batching: .init(
                 maxBatchSize: maxBatchSize, maxDelay: .milliseconds(maxBatchDelayMs), maxQueuedRows: maxQueueRows,
                 maxConcurrentBatches: workers),
-            maxConnections: maxConnections)
+            maxConnections: maxConnections, drainPeriod: .milliseconds(Int64((drainSeconds * 1000).rounded())))
     }
 
     public func run() async throws {

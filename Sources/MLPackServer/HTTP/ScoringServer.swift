@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdCore
@@ -6,13 +7,14 @@ import MLPackCore
 import Metrics
 import NIOCore
 import Prometheus
+import ServiceLifecycle
 
 /// `mlpack serve`: one model behind MLflow's scoring protocol.
 ///
 /// ```swift
 /// let service = ModelService(name: "similarity", model: loaded, configuration: configuration)
 /// let server = ScoringServer(service: service, configuration: configuration, logger: logger)
-/// try await server.run()   // until SIGTERM/SIGINT; in-flight requests are answered first
+/// try await server.run()   // until SIGTERM/SIGINT; drains (probes 503), then answers what is in flight
 /// ```
 ///
 /// Routes (Hummingbird's router): `GET /ping`, `/health`, `/version`; `POST /invocations`;
@@ -24,6 +26,8 @@ public struct ScoringServer: Sendable {
     public let configuration: ScoringServerConfiguration
     public let logger: Logger
     let metrics: ServerMetrics
+    /// Set once shutdown begins: the probes answer 503 from then on.
+    public let drain = DrainState()
 
     /// - Parameter registry: the Prometheus registry `/metrics` renders; pass the one the
     ///   service's batchers report to (see ``metricsFactory(for:)``).
@@ -50,8 +54,14 @@ public struct ScoringServer: Sendable {
         router.add(middleware: ResponseEdgeMiddleware(metrics: metrics))
         router.add(middleware: FastAPIStatusMiddleware(routes: Self.routes))
         let handlers = ScoringHandlers(service: service, configuration: configuration, metrics: metrics)
+        let drain = self.drain
         for probe in ["/ping", "/health"] {
-            router.get(RouterPath(probe)) { _, _ in Self.response(200, contentType: "application/json", body: Array("\n".utf8)) }
+            router.get(RouterPath(probe)) { _, _ in
+                // Out of rotation while draining; MLflow's own "\n" otherwise.
+                drain.isDraining
+                    ? Self.response(503, contentType: "application/json", body: Array(#"{"status": "draining"}"#.utf8))
+                    : Self.response(200, contentType: "application/json", body: Array("\n".utf8))
+            }
         }
         let version = configuration.reportedVersion
         router.get("/version") { _, _ in Self.response(200, contentType: "application/json", body: Array(version.utf8)) }
@@ -91,12 +101,22 @@ public struct ScoringServer: Sendable {
             logger: logger)
     }
 
-    /// Serves until SIGTERM or SIGINT, then stops accepting connections, answers the requests in
-    /// flight, stops the model's worker threads and returns (the process then exits 0).
+    /// Serves until SIGTERM or SIGINT; then drains for ``ScoringServerConfiguration/drainPeriod``
+    /// (still serving, `/ping` and `/health` answering 503 so load balancers and readiness probes stop
+    /// sending), then stops accepting connections, answers the requests in flight, stops the model's
+    /// worker threads and returns (the process then exits 0).
     public func run(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        // Graceful shutdown runs the services in reverse: the drain first, then the HTTP server.
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [
+                .init(service: makeApplication(onServerRunning: onServerRunning)),
+                .init(service: DrainService(state: drain, period: configuration.drainPeriod, logger: logger),
+                      successTerminationBehavior: .ignore),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
         do {
-            try await makeApplication(onServerRunning: onServerRunning).runService(
-                gracefulShutdownSignals: [.sigterm, .sigint])
+            try await group.run()
         } catch {
             await service.shutdown()
             throw error
@@ -228,5 +248,41 @@ extension Duration {
     /// The duration in seconds as a `Double`.
     var seconds: Double {
         Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}
+
+/// Whether the server is draining (shutdown has begun).
+public final class DrainState: @unchecked Sendable {
+    private let lock = NSLock()
+    private var draining = false
+
+    public init() {}
+
+    public var isDraining: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return draining
+    }
+
+    func begin() {
+        lock.lock()
+        draining = true
+        lock.unlock()
+    }
+}
+
+/// Waits for graceful shutdown, then marks the server draining and keeps it serving for `period`
+/// before the HTTP server is shut down (the service group shuts services down in reverse order).
+struct DrainService: Service {
+    let state: DrainState
+    let period: Duration
+    let logger: Logger
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        state.begin()
+        guard period > .zero else { return }
+        logger.notice("draining: /ping answers 503 for \(period) before connections close")
+        try? await Task.sleep(for: period)
     }
 }

@@ -26,13 +26,17 @@ public struct ScoringServerConfiguration: Sendable {
     public var idleTimeout: Duration
     /// The version `/version` reports (MLflow's clients read it to choose the protocol).
     public var reportedVersion: String
+    /// After SIGTERM/SIGINT, how long the server keeps serving while `/ping` and `/health` answer
+    /// 503 (so a load balancer or Kubernetes readiness probe takes it out of rotation) before it
+    /// stops accepting connections and finishes the requests in flight.
+    public var drainPeriod: Duration
 
     public init(
         host: String = "127.0.0.1", port: Int = 5000, maxBodyBytes: Int = 16 * 1024 * 1024,
         maxJSONDepth: Int = 64, maxRowsPerRequest: Int = 10_000, requestTimeout: Duration = .seconds(60),
         apiKey: String? = nil, batching: DynamicBatcher<String, [Float]>.Configuration = .init(),
         maxConnections: Int = 1024, idleTimeout: Duration = .seconds(60),
-        reportedVersion: String = MLPack.mlflowCompatibleVersion
+        reportedVersion: String = MLPack.mlflowCompatibleVersion, drainPeriod: Duration = .zero
     ) {
         self.host = host
         self.port = port
@@ -45,6 +49,7 @@ public struct ScoringServerConfiguration: Sendable {
         self.maxConnections = max(1, maxConnections)
         self.idleTimeout = idleTimeout
         self.reportedVersion = reportedVersion
+        self.drainPeriod = drainPeriod
     }
 
     /// The batcher limits, with a queue large enough for one request of the maximum row count.

@@ -1,0 +1,73 @@
+import Foundation
+import MLPackTestSupport
+import Testing
+
+/// `mlpack serve --drain-seconds`: after SIGTERM the real server keeps answering while its probes say
+/// 503 (what takes it out of a load balancer's or Kubernetes' rotation), then exits 0.
+struct ServeDrainTests {
+    /// `curl` status code and body of one request.
+    func curl(_ arguments: [String]) throws -> (status: Int, body: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        process.arguments = ["-s", "-m", "10", "-w", "\n%{http_code}"] + arguments
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        let status = Int(text.split(separator: "\n").last ?? "") ?? 0
+        return (status, String(text.split(separator: "\n").dropLast().joined(separator: "\n")))
+    }
+
+    @Test func probesSay503WhileDrainingThenTheServerExits() throws {
+        let temp = try TestFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: temp) }
+        let model = temp.appendingPathComponent("st")
+        let saved = try CLIRunner.run(["save", "--flavor", "sentence_transformers", "--source", TestFixtures.tinyBERT.path, "-o", model.path])
+        #expect(saved.status == 0, "\(saved.stderr)")
+
+        let server = Process()
+        server.executableURL = CLIRunner.executable
+        server.arguments = ["serve", "-m", model.path, "--port", "0", "--threads", "1", "--drain-seconds", "3"]
+        let err = Pipe()
+        server.standardError = err
+        server.standardOutput = FileHandle.nullDevice
+        try server.run()
+        defer { if server.isRunning { server.terminate() } }
+        // The port, from the "serving … on http://127.0.0.1:PORT" line.
+        var log = ""
+        var port: Int?
+        while port == nil {
+            let chunk = err.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            log += String(decoding: chunk, as: UTF8.self)
+            if let range = log.range(of: "http://127.0.0.1:") {
+                port = Int(log[range.upperBound...].prefix { $0.isNumber })
+            }
+        }
+        let base = "http://127.0.0.1:\(try #require(port, "no port in: \(log)"))"
+        #expect(try curl([base + "/ping"]).status == 200)
+
+        kill(server.processIdentifier, SIGTERM)
+        let signalled = Date()
+        // Draining: the probe is 503 (soon after the signal) while scoring still works.
+        var probe = try curl([base + "/ping"])
+        for _ in 0..<20 where probe.status == 200 {
+            Thread.sleep(forTimeInterval: 0.05)
+            probe = try curl([base + "/ping"])
+        }
+        #expect(probe.status == 503, "\(probe)")
+        #expect(probe.body.contains("draining"))
+        #expect(try curl([base + "/health"]).status == 503)
+        let scored = try curl(["-H", "Content-Type: application/json", "-d", #"{"inputs": ["still serving"]}"#, base + "/invocations"])
+        #expect(scored.status == 200, "\(scored)")
+        #expect(Date().timeIntervalSince(signalled) < 3, "checked within the drain window")
+
+        server.waitUntilExit()
+        let elapsed = Date().timeIntervalSince(signalled)
+        #expect(server.terminationStatus == 0)
+        #expect(elapsed >= 2.9, "exited after \(elapsed) s, before the 3 s drain ended")
+        #expect(try curl([base + "/ping"]).status == 0, "nothing listens after the exit")
+    }
+}
