@@ -294,7 +294,7 @@ section_server() {
   else
     fail "server: mlpack pack models:/similarity@champion: exit $rc $(head -c 400 "$work/c.err")"
   fi
-  "$bin" serve -m models:/pyreg@prod -p 0 --threads 1 >"$work/serve.out" 2>"$work/serve.err" &
+  "$bin" serve -m models:/pyreg@prod -p 0 >"$work/serve.out" 2>"$work/serve.err" &
   local serve_pid=$! serve_url="" i
   pids+=("$serve_pid")
   for i in $(seq 1 60); do

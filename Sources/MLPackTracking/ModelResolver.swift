@@ -110,7 +110,9 @@ public struct ModelResolver: Sendable {
         guard Self.matches(temporary, files) else {
             throw TrackingError.artifact(path: resolution.artifactLocation, message: "the downloaded files differ from the store's listing (sizes); not used")
         }
-        let sums = try await Self.digests(of: temporary, files.map(\.path))
+        // The digests go beside the copy before the copy is renamed into place, so a copy in place
+        // always has them (every downloader of the same model writes the same file, atomically).
+        try Self.writeSums(try await Self.digests(of: temporary, files.map(\.path)), for: directory)
         // A damaged or stale copy is replaced; a complete one that appeared meanwhile is kept.
         if FileManager.default.fileExists(atPath: directory.path) {
             if try await Self.isIntact(directory, files) { return directory }
@@ -121,9 +123,7 @@ public struct ModelResolver: Sendable {
             guard try await Self.isIntact(directory, files) else {
                 throw TrackingError.artifact(path: directory.path, message: "cannot move the download into the cache: \(String(cString: strerror(errno)))")
             }
-            return directory
         }
-        try Self.writeSums(sums, for: directory)
         return directory
     }
 
