@@ -117,22 +117,16 @@ struct LogCommand: ParsableCommand {
             experiment: experiment, name: name, runName: runName, params: Self.pairs(params), tags: Self.pairs(tags),
             registeredName: register, alias: alias, sourceName: "mlpack log")
         let trackingURI = TrackingStores.trackingURI(explicit: self.trackingURI)
-        let total = (try? ModelFiles.totalSize(of: directory)) ?? 0
+        let total = UInt64((try? ModelSaver.totalFileSize(directory)) ?? 0)
         let bar = TerminalProgressBar()
         let uploaded = ByteCounter()
         let result: ModelLogger.Result
         do {
             result = try Blocking.wait {
-                let store = try TrackingStores.open(uri: trackingURI)
-                do {
-                    let result = try await ModelLogger(store: store).log(directory: directory, request) { _, size in
+                try await TrackingStores.withStore(uri: trackingURI) { store in
+                    try await ModelLogger(store: store).log(directory: directory, request) { _, size in
                         bar.update(phase: "uploading", completed: uploaded.add(UInt64(max(0, size))), total: total)
                     }
-                    await store.close()
-                    return result
-                } catch {
-                    await store.close()
-                    throw error
                 }
             }
             bar.finish()
@@ -179,18 +173,5 @@ final class ByteCounter: @unchecked Sendable {
         defer { lock.unlock() }
         value += n
         return value
-    }
-}
-
-/// Sizes of a model directory's files.
-enum ModelFiles {
-    static func totalSize(of directory: URL) throws -> UInt64 {
-        var total: UInt64 = 0
-        let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.fileSizeKey, .isRegularFileKey])
-        while let url = enumerator?.nextObject() as? URL {
-            let values = try url.resourceValues(forKeys: [.fileSizeKey, .isRegularFileKey])
-            if values.isRegularFile == true { total += UInt64(values.fileSize ?? 0) }
-        }
-        return total
     }
 }

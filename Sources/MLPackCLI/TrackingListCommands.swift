@@ -15,17 +15,7 @@ struct TrackingOptions: ParsableArguments {
     func withStore<T: Sendable>(_ body: @escaping @Sendable (any TrackingStore) async throws -> T) throws -> T {
         let uri = TrackingStores.trackingURI(explicit: trackingURI)
         do {
-            return try Blocking.wait {
-                let store = try TrackingStores.open(uri: uri)
-                do {
-                    let value = try await body(store)
-                    await store.close()
-                    return value
-                } catch {
-                    await store.close()
-                    throw error
-                }
-            }
+            return try Blocking.wait { try await TrackingStores.withStore(uri: uri, body) }
         } catch {
             throw CommandFailure("\(uri): \(error)")
         }

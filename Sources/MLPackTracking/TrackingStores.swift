@@ -6,7 +6,20 @@ import Foundation
 /// `./mlruns`. The legacy file store, Databricks and plugin schemes are refused with the reason.
 public enum TrackingStores {
     /// MLflow 3.17's default when `MLFLOW_TRACKING_URI` is unset.
-    public static let defaultURI = "sqlite:///mlflow.db"
+    public static let defaultURI = LocalTrackingStore.defaultTrackingURI
+
+    /// Opens the store `uri` names, runs `body` against it and closes it, whether `body` succeeds or throws.
+    public static func withStore<T: Sendable>(uri: String, _ body: (any TrackingStore) async throws -> T) async throws -> T {
+        let store = try open(uri: uri)
+        do {
+            let value = try await body(store)
+            await store.close()
+            return value
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
 
     /// The tracking URI in effect: `explicit`, else `MLFLOW_TRACKING_URI`, else ``defaultURI``.
     public static func trackingURI(explicit: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {

@@ -46,6 +46,20 @@ final class ModelResolverTests: XCTestCase {
         return ModelResolver(store: try RESTTrackingStore(uri: server.url, configuration: configuration), cacheRoot: cache)
     }
 
+    /// The error text of resolving the model on `server` into `cache` (a failure if it resolves).
+    func resolutionError(_ server: StubHTTPServer, cache: URL) async throws -> String {
+        let resolver = try resolver(server, cache: cache)
+        var text = ""
+        do {
+            _ = try await resolver.localDirectory(for: .loggedModel(id: Self.modelID))
+            XCTFail("expected an error")
+        } catch {
+            text = "\(error)"
+        }
+        await resolver.store.close()
+        return text
+    }
+
     func contents(of directory: URL) throws -> [String: String] {
         var result: [String: String] = [:]
         for path in try ArtifactPaths.files(under: directory) {
@@ -126,14 +140,8 @@ final class ModelResolverTests: XCTestCase {
         defer { server.stop() }
         let cache = try TestFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: cache) }
-        let resolver = try resolver(server, cache: cache)
-        do {
-            _ = try await resolver.localDirectory(for: .loggedModel(id: Self.modelID))
-            XCTFail("expected an error")
-        } catch {
-            XCTAssertTrue("\(error)".contains("differ"), "\(error)")
-        }
-        await resolver.store.close()
+        let error = try await resolutionError(server, cache: cache)
+        XCTAssertTrue(error.contains("differ"), error)
         let left = (try? FileManager.default.contentsOfDirectory(atPath: cache.appendingPathComponent("tracking").path)) ?? []
         XCTAssertEqual(left, [], "nothing half-downloaded is left in the cache")
     }
@@ -144,15 +152,9 @@ final class ModelResolverTests: XCTestCase {
             defer { server.stop() }
             let cache = try TestFixtures.temporaryDirectory()
             defer { try? FileManager.default.removeItem(at: cache) }
-            let resolver = try resolver(server, cache: cache)
-            do {
-                _ = try await resolver.localDirectory(for: .loggedModel(id: Self.modelID))
-                XCTFail("expected an error for \(status)")
-            } catch {
-                XCTAssertTrue("\(error)".contains("models:/\(Self.modelID)"), "\(error)")
-                XCTAssertTrue("\(error)".contains(status == "LOGGED_MODEL_PENDING" ? "PENDING" : "FAILED"), "\(error)")
-            }
-            await resolver.store.close()
+            let error = try await resolutionError(server, cache: cache)
+            XCTAssertTrue(error.contains("models:/\(Self.modelID)"), error)
+            XCTAssertTrue(error.contains(status == "LOGGED_MODEL_PENDING" ? "PENDING" : "FAILED"), "\(status): \(error)")
         }
     }
 
@@ -161,13 +163,7 @@ final class ModelResolverTests: XCTestCase {
         defer { server.stop() }
         let cache = try TestFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: cache) }
-        let resolver = try resolver(server, cache: cache)
-        do {
-            _ = try await resolver.localDirectory(for: .loggedModel(id: Self.modelID))
-            XCTFail("expected an error")
-        } catch {
-            XCTAssertTrue("\(error)".contains("no MLmodel"), "\(error)")
-        }
-        await resolver.store.close()
+        let error = try await resolutionError(server, cache: cache)
+        XCTAssertTrue(error.contains("no MLmodel"), error)
     }
 }

@@ -145,10 +145,13 @@ final class RESTTrackingStoreTests: XCTestCase {
         await store.close()
     }
 
-    /// The server fails the upload: the logged model ends FAILED and the run FAILED, nothing READY.
-    func testFailedUploadMarksTheModelFailed() async throws {
-        let modelID = "m-0123456789abcdef0123456789abcdef"
-        let server = try StubHTTPServer { request in
+    static let modelID = "m-0123456789abcdef0123456789abcdef"
+
+    /// A server answering the calls of one `log_model` (experiment 1, run r1, logged model
+    /// ``modelID``); artifact uploads answer 500 when `uploadsFail`.
+    func loggingServer(uploadsFail: Bool) throws -> StubHTTPServer {
+        let modelID = Self.modelID
+        return try StubHTTPServer { request in
             switch (request.method, request.path) {
             case ("GET", "/api/2.0/mlflow/experiments/get-by-name"): return .json(Self.experimentJSON)
             case ("POST", "/api/2.0/mlflow/runs/create"), ("GET", "/api/2.0/mlflow/runs/get"):
@@ -157,10 +160,15 @@ final class RESTTrackingStoreTests: XCTestCase {
                 let status = (request.json["status"] as? String) ?? "LOGGED_MODEL_PENDING"
                 return .json(["model": ["info": ["model_id": modelID, "experiment_id": "1", "name": "sim", "status": status, "source_run_id": "r1",
                                                  "artifact_uri": "mlflow-artifacts:/1/models/\(modelID)/artifacts", "creation_timestamp_ms": 1]]])
-            case ("PUT", _): return StubHTTPServer.Response(status: 500, body: "disk full")
+            case ("PUT", _) where uploadsFail: return StubHTTPServer.Response(status: 500, body: "disk full")
             default: return .json([:])
             }
         }
+    }
+
+    /// The server fails the upload: the logged model ends FAILED and the run FAILED, nothing READY.
+    func testFailedUploadMarksTheModelFailed() async throws {
+        let server = try loggingServer(uploadsFail: true)
         defer { server.stop() }
         let store = try store(server, ["MLFLOW_HTTP_REQUEST_MAX_RETRIES": "0"])
         let directory = try TestFixtures.temporaryDirectory()
@@ -184,19 +192,8 @@ final class RESTTrackingStoreTests: XCTestCase {
 
     /// What a logged model's MLmodel says, as `log_model` writes it.
     func testLoggedMLmodelKeysAndUploadOrder() async throws {
-        let modelID = "m-0123456789abcdef0123456789abcdef"
-        let server = try StubHTTPServer { request in
-            switch (request.method, request.path) {
-            case ("GET", "/api/2.0/mlflow/experiments/get-by-name"): return .json(Self.experimentJSON)
-            case ("POST", "/api/2.0/mlflow/runs/create"), ("GET", "/api/2.0/mlflow/runs/get"):
-                return .json(["run": ["info": ["run_id": "r1", "experiment_id": "1", "status": "RUNNING", "artifact_uri": "mlflow-artifacts:/1/r1/artifacts"]]])
-            case ("POST", "/api/2.0/mlflow/logged-models"), ("PATCH", _):
-                let status = (request.json["status"] as? String) ?? "LOGGED_MODEL_PENDING"
-                return .json(["model": ["info": ["model_id": modelID, "experiment_id": "1", "name": "sim", "status": status, "source_run_id": "r1",
-                                                 "artifact_uri": "mlflow-artifacts:/1/models/\(modelID)/artifacts", "creation_timestamp_ms": 1]]])
-            default: return .json([:])
-            }
-        }
+        let modelID = Self.modelID
+        let server = try loggingServer(uploadsFail: false)
         defer { server.stop() }
         let store = try store(server, [:])
         let directory = try TestFixtures.temporaryDirectory()

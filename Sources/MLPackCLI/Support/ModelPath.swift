@@ -63,21 +63,15 @@ enum TrackedModel {
         let trackingURI = TrackingStores.trackingURI()
         let progress = TerminalProgressBar()
         do {
-            return try Blocking.wait {
-                let store = try TrackingStores.open(uri: trackingURI)
-                do {
-                    let resolver = ModelResolver(store: store, cacheRoot: ArchiveCache().root)
-                    let directory = try await resolver.localDirectory(for: uri) { done, total in
+            let directory = try Blocking.wait {
+                try await TrackingStores.withStore(uri: trackingURI) { store in
+                    try await ModelResolver(store: store, cacheRoot: ArchiveCache().root).localDirectory(for: uri) { done, total in
                         progress.update(phase: "downloading", completed: done, total: total)
                     }
-                    progress.finish()
-                    await store.close()
-                    return directory
-                } catch {
-                    await store.close()
-                    throw error
                 }
             }
+            progress.finish()
+            return directory
         } catch {
             progress.finish()
             throw CommandFailure("\(text) (tracking URI \(trackingURI)): \(error)")
