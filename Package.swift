@@ -113,12 +113,12 @@ let package = Package(
         .target(
             name: "MLPackCLI",
             dependencies: [
-                "MLPackCore", "MLPackArchive", "MLPackServer", "MLPackTracking", "SentenceTransformersFlavor", "SimilarityFlavor",
+                "MLPackCore", "MLPackArchive", "MLPackBLAS", "MLPackServer", "MLPackTracking", "SentenceTransformersFlavor", "SimilarityFlavor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]),
-        .executableTarget(name: "mlpack", dependencies: ["MLPackCLI"]),
+        .executableTarget(name: "mlpack", dependencies: ["MLPackCLI", "MLPackBLAS"]),
         // Benchmark driver used by bench/run.sh (not shipped as a product).
         .executableTarget(name: "mlpack-bench", dependencies: ["MLPackBERT", "MLPackBLAS"]),
 
@@ -157,7 +157,7 @@ let package = Package(
         .testTarget(
             name: "MLPackCLITests",
             dependencies: [
-                "MLPackCLI", "MLPackCore", "MLPackServer", "MLPackTestSupport", "MLPackArchive",
+                "MLPackCLI", "MLPackBLAS", "MLPackCore", "MLPackServer", "MLPackTestSupport", "MLPackArchive",
                 "SentenceTransformersFlavor", "SimilarityFlavor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

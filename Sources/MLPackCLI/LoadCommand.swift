@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MLPackBLAS
 import MLPackCore
 
 /// `mlpack load`: loads a model through its flavor (weights included) and describes it.
@@ -59,6 +60,8 @@ struct LoadCommand: ParsableCommand {
                 ("signature", sig), ("input_example", example.map { $0.inputExampleJSON } ?? .null),
                 ("example_prediction", prediction ?? .null),
                 ("size_bytes", .int(Int64(size))), ("load_seconds", .double(loadSeconds)), ("threads", .int(Int64(threads))),
+                ("blas_core", .string(KernelDispatch.current.core)),
+                ("blas_core_detected", KernelDispatch.current.detected.map(JSONValue.string) ?? .null),
                 ("predict_seconds", predictSeconds.map(JSONValue.double) ?? .null),
             ]))))
             return
@@ -69,6 +72,7 @@ struct LoadCommand: ParsableCommand {
             size:       \(size) bytes
             load time:  \(String(format: "%.3f", loadSeconds)) s
             threads:    \(threads)\(self.threads == nil ? " (the CPUs this process may use)" : "")
+            blas:       OpenBLAS \(Self.blasDescription)
             """)
         if let s = signature {
             Terminal.writeOutput("inputs:     \(s.inputs ?? "null")\noutputs:    \(s.outputs ?? "null")\nparams:     \(s.params ?? "null")")
@@ -80,5 +84,12 @@ struct LoadCommand: ParsableCommand {
             Terminal.writeOutput("example:    \(JSONWriter.python.string(example.inputExampleJSON).prefix(200))")
             Terminal.writeOutput("prediction: \(text.count > 200 ? text.prefix(200) + "..." : Substring(text)) (\(String(format: "%.3f", predictSeconds ?? 0)) s)")
         }
+    }
+
+    /// The kernel family in use, and why (mlpack's choice when OpenBLAS did not recognise the CPU).
+    static var blasDescription: String {
+        let (core, detected) = KernelDispatch.current
+        guard let detected else { return "\(core) kernels" }
+        return "\(core) kernels (chosen by mlpack from the CPU's flags; OpenBLAS detected \(detected))"
     }
 }
