@@ -179,10 +179,10 @@ def main():
     delta_alone = max(abs(scores["mlpack_spark"][i] - alone[i]) for i in range(len(alone)))
     alone_seconds, alone_all = timed(standalone, args.repeats)
 
-    blas = subprocess.run([args.mlpack, "load", "-m", args.archive], capture_output=True, text=True, env=env).stdout
+    blas = subprocess.run([args.mlpack, "load", args.archive], capture_output=True, text=True, env=env).stdout
     print(f"machine: {cpu_info()}; {platform.platform()}")
     print(f"pyspark {pyspark.__version__}, mlflow {mlflow.__version__}, local[2], {args.rows} pairs in {args.partitions} partitions, "
-          f"write.format('noop'); median of {args.repeats}; mlpack load says: {' | '.join(l.strip() for l in blas.splitlines() if 'thread' in l.lower() or 'blas' in l.lower() or 'kernel' in l.lower())}")
+          f"write.format('noop'); median of {args.repeats}; mlpack load says: {' | '.join(l.strip() for l in blas.splitlines() if l.startswith(('threads:', 'blas:')))}")
     print()
     print("| engine | seconds | rows/s | first row (s) | peak RSS of the process tree |")
     print("|---|---|---|---|---|")
