@@ -113,7 +113,7 @@ let package = Package(
         .target(
             name: "MLPackCLI",
             dependencies: [
-                "MLPackCore", "MLPackArchive", "MLPackServer", "MLPackTracking", "SentenceTransformersFlavor", "SimilarityFlavor",
+                "MLPackCore", "MLPackYAML", "MLPackArchive", "MLPackServer", "MLPackTracking", "SentenceTransformersFlavor", "SimilarityFlavor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -157,7 +157,7 @@ let package = Package(
         .testTarget(
             name: "MLPackCLITests",
             dependencies: [
-                "MLPackCLI", "MLPackCore", "MLPackServer", "MLPackTestSupport", "MLPackArchive",
+                "MLPackCLI", "MLPackCore", "MLPackYAML", "MLPackServer", "MLPackTestSupport", "MLPackArchive",
                 "SentenceTransformersFlavor", "SimilarityFlavor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
