@@ -27,7 +27,8 @@ struct GenerateDockerfileCommand: ParsableCommand {
               mlpack generate-dockerfile -m models:/similarity@champion -o build \\
                 --binary dist/mlpack-0.1.0-linux-x86_64.tar.gz --image registry.example.com/ml/similarity:1 \\
                 --replicas 3 --cpu 2 --memory 2Gi
-              docker build -t mlpack-similarity:latest deploy-similarity && kubectl apply -f deploy-similarity/k8s/
+              docker build -t mlpack-similarity:latest deploy-similarity
+              kubectl apply -f deploy-similarity/k8s/
             """)
 
     @Option(name: [.short, .customLong("model")], help: "Model directory, mlpack archive, or models:/ or runs:/ URI.")

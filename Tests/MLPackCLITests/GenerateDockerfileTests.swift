@@ -116,7 +116,7 @@ import Testing
         #expect(Self.at(annotations, "prometheus.io/scrape") == .string("true"), "a string, not a YAML bool")
         #expect(Self.at(annotations, "prometheus.io/port") == .string("8080"), "a string, not a YAML int")
         #expect(Self.at(annotations, "prometheus.io/path") == .string("/metrics"))
-        #expect(Self.at(annotations, "mlpack/flavors") == .string("similarity"))
+        #expect(Self.at(annotations, "mlpack/flavors") == .string("python_function,similarity"))
         let sha = try #require(run.stdout.split(separator: " ").first { $0.count == 64 }.map(String.init))
         #expect(Self.at(annotations, "mlpack/model-sha256") == .string(sha))
 
