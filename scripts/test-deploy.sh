@@ -69,8 +69,8 @@ lint() {
       out="$("$validate" --strict --kubernetes-version "$version" "$manifest" 2>&1)"
       rc=$?
       set -e
-      if [ "$rc" -eq 0 ] && ! grep -qi -E "warn|error|fail" <<<"$out"; then
-        ok "$label: kubernetes-validate --strict -k $version $(basename "$manifest"): $(tr '\n' ' ' <<<"$out")"
+      if [ "$rc" -eq 0 ] && grep -q "passed for resource" <<<"$out" && ! grep -qi -E "warn|error|fail" <<<"$out"; then
+        ok "$label: kubernetes-validate --strict -k $version $(basename "$manifest")"
       else
         fail "$label: kubernetes-validate --strict -k $version $(basename "$manifest") (exit $rc)"; echo "$out" | indent
       fi

@@ -84,7 +84,7 @@ import Testing
         let instructions = dockerfile.split(separator: "\n").filter { !$0.hasPrefix("#") && !$0.hasPrefix(" ") && !$0.isEmpty }
         #expect(instructions.first == "FROM debian:bookworm-slim", "\(dockerfile)")
         #expect(!dockerfile.contains("apt-get"), "no apt packages: the libraries travel in mlpack/lib")
-        #expect(dockerfile.contains("useradd --system --no-log-init --uid 10001"))
+        #expect(dockerfile.contains("useradd --no-log-init --uid 10001 --gid 10001"))
         #expect(instructions.contains("USER 10001:10001"))
         #expect(instructions.contains("COPY mlpack/ /opt/mlpack/"))
         #expect(instructions.contains("COPY model.mlpack /opt/mlpack/model.mlpack"))

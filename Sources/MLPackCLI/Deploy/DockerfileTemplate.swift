@@ -30,9 +30,10 @@ enum DockerfileTemplate {
                   org.opencontainers.image.description="MLflow model served by mlpack \(s.model.mlpackVersion)" \\
                   io.mlpack.model-sha256="\(s.model.archiveSHA256)"
 
-            # An unprivileged user with a fixed numeric UID (Kubernetes' runAsNonRoot checks the number).
-            RUN groupadd --system --gid \(uid) mlpack \\
-             && useradd --system --no-log-init --uid \(uid) --gid \(uid) --no-create-home --home-dir /nonexistent \\
+            # An unprivileged user with a fixed numeric UID (Kubernetes' runAsNonRoot checks the number);
+            # no home, no login shell.
+            RUN groupadd --gid \(uid) mlpack \\
+             && useradd --no-log-init --uid \(uid) --gid \(uid) --no-create-home --home-dir /nonexistent \\
                 --shell /usr/sbin/nologin mlpack
 
             # Owned by root, read-only to the server. The model comes last: a new model rebuilds one layer.
