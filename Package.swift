@@ -113,7 +113,7 @@ let package = Package(
         .target(
             name: "MLPackCLI",
             dependencies: [
-                "MLPackCore", "MLPackArchive", "MLPackBLAS", "MLPackServer", "MLPackTracking", "SentenceTransformersFlavor", "SimilarityFlavor",
+                "MLPackCore", "MLPackYAML", "MLPackArchive", "MLPackBLAS", "MLPackServer", "MLPackTracking", "SentenceTransformersFlavor", "SimilarityFlavor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -157,7 +157,7 @@ let package = Package(
         .testTarget(
             name: "MLPackCLITests",
             dependencies: [
-                "MLPackCLI", "MLPackBLAS", "MLPackCore", "MLPackServer", "MLPackTestSupport", "MLPackArchive",
+                "MLPackCLI", "MLPackBLAS", "MLPackCore", "MLPackYAML", "MLPackServer", "MLPackTestSupport", "MLPackArchive",
                 "SentenceTransformersFlavor", "SimilarityFlavor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 
 /// SHA-256 helpers (swift-crypto).
-enum FileDigest {
+public enum FileDigest {
     /// Lower-case hex of a digest.
     static func hex<D: Digest>(_ digest: D) -> String {
         var out = ""
@@ -22,7 +22,7 @@ enum FileDigest {
     }
 
     /// SHA-256 and size of the file at `path`, read in 1 MiB chunks; `progress` gets bytes read so far.
-    static func sha256(ofFile path: String, progress: ((UInt64) -> Void)? = nil) throws -> (digest: String, size: UInt64) {
+    public static func sha256(ofFile path: String, progress: ((UInt64) -> Void)? = nil) throws -> (digest: String, size: UInt64) {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         if fd < 0 { throw ArchiveError.posix(path, "open") }
         defer { close(fd) }

@@ -23,7 +23,7 @@ public struct MLPackCommand: AsyncParsableCommand {
         subcommands: [
             SaveCommand.self, LoadCommand.self, PredictCommand.self, InferSignatureCommand.self,
             CheckInputCommand.self, PackCommand.self, UnpackCommand.self, ValidateCommand.self, FlavorsCommand.self,
-            ServeCommand.self, LogCommand.self, ModelsCommand.self, ExperimentsCommand.self,
+            ServeCommand.self, GenerateDockerfileCommand.self, LogCommand.self, ModelsCommand.self, ExperimentsCommand.self,
         ])
 
     public init() {}

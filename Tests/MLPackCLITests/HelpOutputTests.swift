@@ -8,7 +8,7 @@ import Testing
 struct HelpOutputTests {
     @Test func rootHelpListsEveryCommand() {
         let help = MLPackCommand.helpMessage()
-        for name in ["save", "load", "predict", "infer-signature", "check-input", "pack", "unpack", "validate", "flavors", "serve", "log", "models", "experiments"] {
+        for name in ["save", "load", "predict", "infer-signature", "check-input", "pack", "unpack", "validate", "flavors", "serve", "generate-dockerfile", "log", "models", "experiments"] {
             #expect(help.contains("  \(name) "), "\(name) missing from:\n\(help)")
         }
         #expect(help.hasPrefix("OVERVIEW: Read, write, package, validate and serve MLflow-format models."))
@@ -25,6 +25,7 @@ struct HelpOutputTests {
         (ValidateCommand.self, "USAGE: mlpack validate <path>", ["--json"]),
         (FlavorsCommand.self, "USAGE: mlpack flavors", ["--json"]),
         (ServeCommand.self, "USAGE: mlpack serve [<options>] --model <model>", ["--port", "--max-batch-size", "--api-key"]),
+        (GenerateDockerfileCommand.self, "USAGE: mlpack generate-dockerfile [<options>] --model <model> --output <output>", ["--binary", "--image", "--replicas", "--cpu", "--memory", "--drain-seconds", "--force"]),
         (LogCommand.self, "USAGE: mlpack log [<options>] --name <name>", ["--experiment", "--model", "--flavor", "--register", "--alias", "--param", "--tag", "--tracking-uri", "--json"]),
         (ModelsCommand.ListModels.self, "USAGE: mlpack models list", ["--experiment", "--tracking-uri", "--json"]),
         (ExperimentsCommand.ListExperiments.self, "USAGE: mlpack experiments list", ["--tracking-uri", "--json"]),
