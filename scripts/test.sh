@@ -14,3 +14,5 @@ swift test -c release -Xswiftc -enable-testing --skip-build "$@"
 scripts/test-tracking.sh
 # What generate-dockerfile writes, linted: hadolint on the Dockerfile, kubernetes-validate --strict on the manifests.
 scripts/test-deploy.sh
+# The PySpark integration on a real local[2] Spark (pyspark from PyPI, Java 17), against standalone mlpack.
+scripts/test-spark.sh
