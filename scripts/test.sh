@@ -12,3 +12,5 @@ swift test -c release -Xswiftc -enable-testing --skip-build "$@"
 # The tracking protocol against the real Python MLflow and a real `mlflow server` on loopback
 # (scripts/test-tracking.sh: both directions, the local store, faults; it fails when the server cannot start).
 scripts/test-tracking.sh
+# Rolling restart of two `mlpack serve` replicas behind HAProxy under wrk load: no request may fail.
+scripts/rolling-restart.sh
