@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs the Debian packages mlpack builds against, when they are missing.
+# Installs the Debian packages mlpack builds against, and those its test scripts run (HAProxy and
+# wrk: scripts/rolling-restart.sh), when they are missing.
 set -euo pipefail
-needed=(libyaml-dev libzip-dev libopenblas-dev libsqlite3-dev pkg-config)
+needed=(libyaml-dev libzip-dev libopenblas-dev libsqlite3-dev pkg-config haproxy wrk)
 missing=()
 for p in "${needed[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

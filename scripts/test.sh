@@ -16,3 +16,5 @@ scripts/test-tracking.sh
 scripts/test-deploy.sh
 # The PySpark integration on a real local[2] Spark (pyspark from PyPI, Java 17), against standalone mlpack.
 scripts/test-spark.sh
+# Rolling restart of two `mlpack serve` replicas behind HAProxy under wrk load: no request may fail.
+scripts/rolling-restart.sh

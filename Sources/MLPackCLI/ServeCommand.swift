@@ -15,9 +15,11 @@ public struct ServeCommand: AsyncParsableCommand {
             dataframe_split, dataframe_records, instances or inputs, plus params; text/csv), as \
             MLflow's `mlflow models serve`. mlpack adds POST /embed and POST /similarity \
             (text-embeddings-inference bodies) and GET /metrics (Prometheus). SIGTERM or SIGINT \
-            first drains for --drain-seconds (still serving; /ping and /health answer 503, so a load \
-            balancer or a Kubernetes readiness probe takes the server out of rotation), then stops \
-            accepting connections, answers the requests in flight, and exits 0.
+            first drains for --drain-seconds: the server keeps serving, /ping (the readiness probe) \
+            answers 503 so a load balancer or Kubernetes takes it out of rotation, every answer \
+            carries 'Connection: close' so clients stop reusing their connections, and /health (the \
+            liveness probe) stays 200. Then it stops accepting connections, answers the requests in \
+            flight, and exits 0.
 
             Examples:
               mlpack serve -m ./similarity-model
@@ -66,7 +68,7 @@ public struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Most open connections; more wait in the listen backlog.")
     public var maxConnections: Int = 1024
 
-    @Option(help: "After SIGTERM/SIGINT, keep serving this many seconds with /ping and /health answering 503 (out of a load balancer's rotation), then close.")
+    @Option(help: "After SIGTERM/SIGINT, keep serving this many seconds with /ping answering 503 (out of a load balancer's rotation; /health stays 200), then close.")
     public var drainSeconds: Double = 0
 
     @Option(
@@ -74,6 +76,9 @@ public struct ServeCommand: AsyncParsableCommand {
             "Require 'Authorization: Bearer KEY' on every route but /ping, /health and /version.",
             discussion: "The environment variable MLPACK_API_KEY sets it without showing it in the process list."))
     public var apiKey: String?
+
+    @Flag(help: "Serve GET /metrics without the API key (a Prometheus scrape needs no secret).")
+    public var publicMetrics: Bool = false
 
     @Option(help: "Threads one model call may use (the encoder's matrix products; default: the CPUs this process may use, shared among the workers).")
     public var threads: Int?
@@ -112,7 +117,8 @@ public struct ServeCommand: AsyncParsableCommand {
             batching: .init(
                 maxBatchSize: maxBatchSize, maxDelay: .milliseconds(maxBatchDelayMs), maxQueuedRows: maxQueueRows,
                 maxConcurrentBatches: workers),
-            maxConnections: maxConnections, drainPeriod: .milliseconds(Int64((drainSeconds * 1000).rounded())))
+            maxConnections: maxConnections, drainPeriod: .milliseconds(Int64((drainSeconds * 1000).rounded())),
+            publicMetrics: publicMetrics)
     }
 
     public func run() async throws {

@@ -16,6 +16,8 @@ import Testing
         #expect(configuration.batching.maxDelay == .zero)
         #expect(configuration.batching.maxConcurrentBatches == 1)
         #expect(configuration.apiKey == nil)
+        #expect(configuration.publicMetrics == false)
+        #expect(configuration.drainPeriod == .zero)
         #expect(configuration.reportedVersion == "3.17.2")
     }
 
@@ -25,6 +27,7 @@ import Testing
                 "serve", "--model", "m", "--host", "0.0.0.0", "-p", "8080", "-w", "2", "--max-batch-size", "64",
                 "--max-batch-delay-ms", "12", "--max-body-bytes", "1000", "--max-rows", "50", "--max-json-depth", "9",
                 "--timeout", "2.5", "--max-queue-rows", "99", "--max-connections", "10", "--api-key", "k",
+                "--public-metrics", "--drain-seconds", "1.5",
             ]) as? ServeCommand)
         let configuration = command.serverConfiguration()
         #expect(configuration.host == "0.0.0.0")
@@ -39,6 +42,8 @@ import Testing
         #expect(configuration.requestTimeout == .milliseconds(2500))
         #expect(configuration.maxConnections == 10)
         #expect(configuration.apiKey == "k")
+        #expect(configuration.publicMetrics)
+        #expect(configuration.drainPeriod == .milliseconds(1500))
     }
 
     @Test func apiKeyComesFromTheEnvironmentWhenNotGiven() throws {

@@ -2,8 +2,9 @@ import Foundation
 import MLPackTestSupport
 import Testing
 
-/// `mlpack serve --drain-seconds`: after SIGTERM the real server keeps answering while its probes say
-/// 503 (what takes it out of a load balancer's or Kubernetes' rotation), then exits 0.
+/// `mlpack serve --drain-seconds`: after SIGTERM the real server keeps answering while its readiness
+/// probe (/ping) says 503 (what takes it out of a load balancer's or Kubernetes' rotation) and its
+/// liveness probe (/health) stays 200, every answer saying `Connection: close`; then it exits 0.
 struct ServeDrainTests {
     /// `curl` status code and body of one request.
     func curl(_ arguments: [String]) throws -> (status: Int, body: String) {
@@ -20,7 +21,7 @@ struct ServeDrainTests {
         return (status, String(text.split(separator: "\n").dropLast().joined(separator: "\n")))
     }
 
-    @Test func probesSay503WhileDrainingThenTheServerExits() throws {
+    @Test func pingSays503AndHealthStays200WhileDrainingThenTheServerExits() throws {
         let temp = try TestFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: temp) }
         let model = temp.appendingPathComponent("st")
@@ -48,6 +49,7 @@ struct ServeDrainTests {
         }
         let base = "http://127.0.0.1:\(try #require(port, "no port in: \(log)"))"
         #expect(try curl([base + "/ping"]).status == 200)
+        #expect(try curl(["-D", "-", "-o", "/dev/null", base + "/health"]).body.lowercased().contains("connection: close") == false)
 
         kill(server.processIdentifier, SIGTERM)
         let signalled = Date()
@@ -59,7 +61,10 @@ struct ServeDrainTests {
         }
         #expect(probe.status == 503, "\(probe)")
         #expect(probe.body.contains("draining"))
-        #expect(try curl([base + "/health"]).status == 503)
+        // Liveness stays up: the process is alive and serving.
+        let health = try curl(["-D", "-", base + "/health"])
+        #expect(health.status == 200, "\(health)")
+        #expect(health.body.lowercased().contains("connection: close"), "\(health)")
         let scored = try curl(["-H", "Content-Type: application/json", "-d", #"{"inputs": ["still serving"]}"#, base + "/invocations"])
         #expect(scored.status == 200, "\(scored)")
         #expect(Date().timeIntervalSince(signalled) < 3, "checked within the drain window")

@@ -198,6 +198,22 @@ import Testing
         }
     }
 
+    @Test func publicMetricsAnswerWithoutTheKeyAndNothingElseDoes() async throws {
+        try await withServer(configure: { $0.apiKey = "k-123"; $0.publicMetrics = true }) { client in
+            _ = try await client.get("/ping")
+            let metrics = try await client.get("/metrics")
+            #expect(metrics.status.code == 200)
+            #expect(metrics.text.contains("mlpack_http_requests_total"))
+            #expect(try await client.get("/metrics", headers: [.authorization: "Bearer k-123"]).status.code == 200)
+            // Scoring still needs the key.
+            let refused = try await client.post("/invocations", contentType: "application/json", body: #"{"inputs": [1]}"#)
+            #expect(refused.status.code == 401)
+            for uri in ["/embed", "/similarity"] {
+                #expect(try await client.post(uri, contentType: "application/json", body: #"{"inputs": "a"}"#).status.code == 401)
+            }
+        }
+    }
+
     @Test func requestIDsAreReturnedAndClientIDsKeptWhenPlain() async throws {
         try await withServer { client in
             let generated = try await client.get("/ping")

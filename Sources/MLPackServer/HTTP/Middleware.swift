@@ -6,10 +6,12 @@ import MLPackCore
 /// The server's edge: every request gets a request id (the client's `X-Request-Id` when it is
 /// short and plain, else Hummingbird's), errors become responses here (``ScoringError`` as
 /// MLflow's error JSON, anything else as a 500 that names the request id, never the error), the
-/// answer carries `X-Request-Id`, and the request is counted, timed and logged.
+/// answer carries `X-Request-Id` (and `Connection: close` while the server drains, so clients and
+/// load balancers stop reusing connections to it), and the request is counted, timed and logged.
 struct ResponseEdgeMiddleware: RouterMiddleware {
     typealias Context = BasicRequestContext
     let metrics: ServerMetrics
+    let drain: DrainState
 
     static let requestIDHeader = HTTPField.Name("X-Request-Id")!
     static let requestIDKey = "request_id"
@@ -35,6 +37,7 @@ struct ResponseEdgeMiddleware: RouterMiddleware {
         }
         if request.method == .head { response = response.createHeadResponse() }
         response.headers[Self.requestIDHeader] = requestID
+        if drain.isDraining { response.headers[.connection] = "close" }
         let duration = ContinuousClock.now - started
         let status = response.status.code
         metrics.requestFinished(route: route, status: status, duration: duration)

@@ -14,19 +14,24 @@ import ServiceLifecycle
 /// ```swift
 /// let service = ModelService(name: "similarity", model: loaded, configuration: configuration)
 /// let server = ScoringServer(service: service, configuration: configuration, logger: logger)
-/// try await server.run()   // until SIGTERM/SIGINT; drains (probes 503), then answers what is in flight
+/// try await server.run()   // until SIGTERM/SIGINT; drains (/ping 503), then answers what is in flight
 /// ```
 ///
 /// Routes (Hummingbird's router): `GET /ping`, `/health`, `/version`; `POST /invocations`;
 /// mlpack's `POST /embed`, `POST /similarity` and `GET /metrics`. Middleware, outermost first:
-/// the response edge (request id, errors rendered as MLflow's JSON, metrics, access log), FastAPI's
-/// `{"detail": …}` 404/405 bodies, then the bearer key on every route but the three probes.
+/// the response edge (request id, `Connection: close` while draining, errors rendered as MLflow's
+/// JSON, metrics, access log), FastAPI's `{"detail": …}` 404/405 bodies, then the bearer key on every
+/// route but the three probes (and `/metrics` when ``ScoringServerConfiguration/publicMetrics``).
+///
+/// Kubernetes: `/ping` is the readiness probe (503 from the start of the drain), `/health` the
+/// liveness probe (200 while the process serves, draining included).
 public struct ScoringServer: Sendable {
     public let service: ModelService
     public let configuration: ScoringServerConfiguration
     public let logger: Logger
     let metrics: ServerMetrics
-    /// Set once shutdown begins: the probes answer 503 from then on.
+    /// Set once shutdown begins: `/ping` answers 503 and every answer carries `Connection: close`
+    /// from then on.
     public let drain = DrainState()
 
     /// - Parameter registry: the Prometheus registry `/metrics` renders; pass the one the
@@ -51,23 +56,23 @@ public struct ScoringServer: Sendable {
     /// for Hummingbird's in-process test client).
     public func makeRouter() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
-        router.add(middleware: ResponseEdgeMiddleware(metrics: metrics))
+        router.add(middleware: ResponseEdgeMiddleware(metrics: metrics, drain: drain))
         router.add(middleware: FastAPIStatusMiddleware(routes: Self.routes))
         let handlers = ScoringHandlers(service: service, configuration: configuration, metrics: metrics)
         let drain = self.drain
-        for probe in ["/ping", "/health"] {
-            router.get(RouterPath(probe)) { _, _ in
-                // Out of rotation while draining; MLflow's own "\n" otherwise.
-                drain.isDraining
-                    ? Self.response(503, contentType: "application/json", body: Array(#"{"status": "draining"}"#.utf8))
-                    : Self.response(200, contentType: "application/json", body: Array("\n".utf8))
-            }
+        // Readiness: out of rotation while draining; MLflow's own "\n" otherwise.
+        router.get("/ping") { _, _ in
+            drain.isDraining
+                ? Self.response(503, contentType: "application/json", body: Array(#"{"status": "draining"}"#.utf8))
+                : Self.response(200, contentType: "application/json", body: Array("\n".utf8))
         }
+        // Liveness: the process answers, draining or not (a 503 here would get it restarted).
+        router.get("/health") { _, _ in Self.response(200, contentType: "application/json", body: Array("\n".utf8)) }
         let version = configuration.reportedVersion
         router.get("/version") { _, _ in Self.response(200, contentType: "application/json", body: Array(version.utf8)) }
         let protected = router.group()
         if let key = configuration.apiKey { protected.add(middleware: BearerAuthMiddleware(key: key)) }
-        protected.get("/metrics") { _, _ in
+        (configuration.publicMetrics ? router.group() : protected).get("/metrics") { _, _ in
             Self.response(200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: handlers.metrics.render())
         }
         protected.post("/invocations") { request, context in try await handlers.invocations(request, context: context) }
@@ -82,8 +87,9 @@ public struct ScoringServer: Sendable {
         "/invocations": "POST", "/embed": "POST", "/similarity": "POST",
     ]
 
-    /// The Hummingbird application: bind address, connection cap, idle timeout, this server's
-    /// router. `onServerRunning` receives the bound port (useful with port 0).
+    /// The Hummingbird application: bind address, connection cap, idle timeout, connections closed
+    /// after an answer that says `Connection: close`, this server's router. `onServerRunning`
+    /// receives the bound port (useful with port 0).
     public func makeApplication(
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
@@ -92,7 +98,8 @@ public struct ScoringServer: Sendable {
                 + configuration.idleTimeout.components.attoseconds / 1_000_000_000)
         return Application(
             router: makeRouter(),
-            server: .http1(configuration: .init(idleTimeout: idle)),
+            server: .http1(configuration: .init(
+                additionalChannelHandlers: [CloseAfterResponseHandler()], idleTimeout: idle)),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port),
                 serverName: "mlpack/\(Self.serverVersion)",
@@ -102,9 +109,10 @@ public struct ScoringServer: Sendable {
     }
 
     /// Serves until SIGTERM or SIGINT; then drains for ``ScoringServerConfiguration/drainPeriod``
-    /// (still serving, `/ping` and `/health` answering 503 so load balancers and readiness probes stop
-    /// sending), then stops accepting connections, answers the requests in flight, stops the model's
-    /// worker threads and returns (the process then exits 0).
+    /// (still serving, `/ping` answering 503 so load balancers and readiness probes stop sending,
+    /// every answer with `Connection: close` so clients stop reusing their connections; `/health`
+    /// stays 200), then stops accepting connections, answers the requests in flight, stops the
+    /// model's worker threads and returns (the process then exits 0).
     public func run(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         // Graceful shutdown runs the services in reverse: the drain first, then the HTTP server.
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
@@ -282,7 +290,7 @@ struct DrainService: Service {
         try? await gracefulShutdown()
         state.begin()
         guard period > .zero else { return }
-        logger.notice("draining: /ping answers 503 for \(period) before connections close")
+        logger.notice("draining: /ping answers 503 for \(period) before the server stops accepting connections")
         try? await Task.sleep(for: period)
     }
 }

@@ -15,9 +15,11 @@ public struct ScoringServerConfiguration: Sendable {
     /// Time from the start of a request to its answer: 408 while the body is still arriving,
     /// 504 once the model has it (MLflow's `--timeout`, default 60 s).
     public var requestTimeout: Duration
-    /// When set, every route except `/ping`, `/health` and `/version` needs
-    /// `Authorization: Bearer <apiKey>`.
+    /// When set, every route except `/ping`, `/health` and `/version` (and `/metrics` with
+    /// ``publicMetrics``) needs `Authorization: Bearer <apiKey>`.
     public var apiKey: String?
+    /// `GET /metrics` answers without the API key (a Prometheus scrape needs no secret).
+    public var publicMetrics: Bool
     /// Batching of `/embed` and `/similarity` rows.
     public var batching: DynamicBatcher<String, [Float]>.Configuration
     /// Most open connections; further connections wait in the listen backlog.
@@ -26,9 +28,10 @@ public struct ScoringServerConfiguration: Sendable {
     public var idleTimeout: Duration
     /// The version `/version` reports (MLflow's clients read it to choose the protocol).
     public var reportedVersion: String
-    /// After SIGTERM/SIGINT, how long the server keeps serving while `/ping` and `/health` answer
-    /// 503 (so a load balancer or Kubernetes readiness probe takes it out of rotation) before it
-    /// stops accepting connections and finishes the requests in flight.
+    /// After SIGTERM/SIGINT, how long the server keeps serving while `/ping` (readiness) answers
+    /// 503, so a load balancer or Kubernetes readiness probe takes it out of rotation, and every
+    /// answer carries `Connection: close`, before it stops accepting connections and finishes the
+    /// requests in flight. `/health` (liveness) stays 200 throughout.
     public var drainPeriod: Duration
 
     public init(
@@ -36,7 +39,8 @@ public struct ScoringServerConfiguration: Sendable {
         maxJSONDepth: Int = 64, maxRowsPerRequest: Int = 10_000, requestTimeout: Duration = .seconds(60),
         apiKey: String? = nil, batching: DynamicBatcher<String, [Float]>.Configuration = .init(),
         maxConnections: Int = 1024, idleTimeout: Duration = .seconds(60),
-        reportedVersion: String = MLPack.mlflowCompatibleVersion, drainPeriod: Duration = .zero
+        reportedVersion: String = MLPack.mlflowCompatibleVersion, drainPeriod: Duration = .zero,
+        publicMetrics: Bool = false
     ) {
         self.host = host
         self.port = port
@@ -50,6 +54,7 @@ public struct ScoringServerConfiguration: Sendable {
         self.idleTimeout = idleTimeout
         self.reportedVersion = reportedVersion
         self.drainPeriod = drainPeriod
+        self.publicMetrics = publicMetrics
     }
 
     /// The batcher limits, with a queue large enough for one request of the maximum row count.
