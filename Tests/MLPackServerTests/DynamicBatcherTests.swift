@@ -22,6 +22,18 @@ import Testing
         var sizes: [Int] { batches.withLock { $0.map(\.count) } }
     }
 
+    /// Waits (polling, at most `seconds`) until `condition` holds; fails the test when it never does.
+    static func eventually(seconds: Double = 10, _ condition: () async -> Bool) async throws {
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        while !(await condition()) {
+            guard ContinuousClock.now < deadline else {
+                Issue.record("condition not reached within \(seconds) s")
+                return
+            }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
     @Test func concurrentRequestsShareBatchesAndGetTheirOwnRowsBackInOrder() async throws {
         let recorder = Recorder(delay: .milliseconds(20))
         let batcher = DynamicBatcher<Int, Int>(
@@ -116,20 +128,21 @@ import Testing
     }
 
     @Test func cancelledRequestsLeaveTheQueue() async throws {
-        let recorder = Recorder(delay: .milliseconds(200))
+        // The first call runs long enough that the cancellation surely lands while the second row
+        // waits, however loaded the machine; each step waits for its state, not a fixed time.
+        let recorder = Recorder(delay: .seconds(1))
         let batcher = DynamicBatcher<Int, Int>(
             name: "t", configuration: .init(maxBatchSize: 1, maxDelay: .zero, maxQueuedRows: 10)
         ) { try await recorder.run($0) }
         let running = Task { try await batcher.submit([1]) }
-        try await Task.sleep(for: .milliseconds(30))
+        try await Self.eventually { recorder.sizes == [1] }
         let waiting = Task { try await batcher.submit([2]) }
-        try await Task.sleep(for: .milliseconds(30))
-        #expect(await batcher.queuedRowCount == 1)
+        try await Self.eventually { await batcher.queuedRowCount == 1 }
         waiting.cancel()
         await #expect(throws: CancellationError.self) { try await waiting.value }
         #expect(await batcher.queuedRowCount == 0)
         #expect(try await running.value == [2])
-        try await Task.sleep(for: .milliseconds(250))
+        try await Task.sleep(for: .milliseconds(100))
         #expect(recorder.sizes == [1], "the cancelled row never reached the model")
     }
 

@@ -101,15 +101,17 @@ import Testing
     }
 
     @Test func aFullQueueAnswers503WithRetryAfter() async throws {
-        let model = CountingTextModel(delay: .milliseconds(400))
+        // The first call runs 1.5 s: the second request is surely queued behind it, however loaded
+        // the machine, when the third arrives.
+        let model = CountingTextModel(delay: .milliseconds(1500))
         try await withServer(model: model, configure: {
             $0.maxRowsPerRequest = 2
             $0.batching = .init(maxBatchSize: 2, maxDelay: .zero, maxQueuedRows: 2, retryAfterSeconds: 2)
         }) { client in
             async let first = client.post("/embed", contentType: "application/json", body: #"{"inputs": ["a", "b"]}"#)
-            try await Task.sleep(for: .milliseconds(100))
+            try await DynamicBatcherTests.eventually { model.batchSizes == [2] }
             async let second = client.post("/embed", contentType: "application/json", body: #"{"inputs": ["c", "d"]}"#)
-            try await Task.sleep(for: .milliseconds(100))
+            try await Task.sleep(for: .milliseconds(400))
             let third = try await client.post("/embed", contentType: "application/json", body: #"{"inputs": ["e"]}"#)
             #expect(third.status.code == 503)
             #expect(third.headers[.retryAfter] == "2")
