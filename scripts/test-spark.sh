@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The PySpark integration (integrations/spark) against a real Spark: local[2], Java 17, pyspark from PyPI.
+# The PySpark integration (integrations/spark) against a real Spark: local[2] and a local Spark Connect
+# server, Java 17, pyspark[connect] from PyPI.
 # Installs what it needs when missing (Java from Debian, a venv with pyspark, pyarrow, pandas and
 # pytest under ${MLPACK_CACHE_DIR:-~/.cache/mlpack}/venvs/spark-<version>), pip-installs the package
 # from the repo, and runs its pytest suite. Spark that cannot start is a failure, never a skip.
@@ -21,11 +22,11 @@ if ! command -v java >/dev/null 2>&1; then
 fi
 
 venv="${MLPACK_SPARK_VENV:-${MLPACK_CACHE_DIR:-$HOME/.cache/mlpack}/venvs/spark-$pyspark_version}"
-if ! "$venv/bin/python" -c "import pyspark, pyarrow, pandas, pytest, sys; sys.exit(pyspark.__version__ != '$pyspark_version')" 2>/dev/null; then
+if ! "$venv/bin/python" -c "import pyspark, pyarrow, pandas, pytest, grpc, zstandard, sys; sys.exit(pyspark.__version__ != '$pyspark_version')" 2>/dev/null; then
   echo "installing pyspark==$pyspark_version into $venv" >&2
   rm -rf "$venv"
   python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check "pyspark==$pyspark_version" pyarrow "pandas>=2.2,<3" pytest >&2
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "pyspark[connect]==$pyspark_version" pyarrow "pandas>=2.2,<3" pytest >&2
 fi
 # The package as a user installs it: from the repo, not from the source tree on sys.path.
 "$venv/bin/pip" install --quiet --disable-pip-version-check --no-deps --force-reinstall "$root/integrations/spark" >&2

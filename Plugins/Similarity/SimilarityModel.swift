@@ -29,7 +29,7 @@ struct SimilarityModel: BatchPredictingModel, SentencePairScoringModel {
                     guard case .string(let s) = table.columns[c].json(at: row) else {
                         let cell = table.columns[c].json(at: row)
                         throw FlavorError.invalidInput(
-                            "row \(row), column \(table.names[c].pythonRepr): expected a string, got \(cell.kindName) \(EmbeddingInput.preview(cell))")
+                            "row \(row), column \(table.names[c].pythonRepr): expected a string, got \(EmbeddingInput.describe(cell))")
                     }
                     if c == 0 { first.append(s) } else { second.append(s) }
                 }
@@ -60,7 +60,7 @@ struct SimilarityModel: BatchPredictingModel, SentencePairScoringModel {
         case .array(let list):
             return try list.enumerated().map { i, v in
                 guard case .string(let s) = v else {
-                    throw FlavorError.invalidInput("'\(key)' row \(i): expected a string, got \(v.kindName) \(EmbeddingInput.preview(v))")
+                    throw FlavorError.invalidInput("'\(key)' row \(i): expected a string, got \(EmbeddingInput.describe(v))")
                 }
                 return s
             }

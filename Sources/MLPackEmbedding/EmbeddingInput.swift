@@ -41,12 +41,18 @@ public enum EmbeddingInput {
 
     static func string(_ value: JSONValue, at location: String) throws -> String {
         guard case .string(let s) = value else {
-            throw FlavorError.invalidInput("\(location): expected a string, got \(value.kindName) \(preview(value))")
+            throw FlavorError.invalidInput("\(location): expected a string, got \(describe(value))")
         }
         return s
     }
 
     /// A short prefix of a user value for error messages (never the whole payload).
+    /// A value's kind and a short preview of it, for errors (`null` alone for null).
+    public static func describe(_ value: JSONValue) -> String {
+        if case .null = value { return "null" }
+        return "\(value.kindName) \(preview(value))"
+    }
+
     public static func preview(_ value: JSONValue) -> String {
         let text = JSONWriter.python.string(value)
         return text.count <= 40 ? text : String(text.prefix(37)) + "..."

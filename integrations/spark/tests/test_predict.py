@@ -1,9 +1,12 @@
 """mlpack_spark.predict on a real local[2] Spark: same scores as standalone mlpack, typed results,
 row errors as a column, a dead child failing its task with its stderr, one archive extraction."""
 
+import json
 import os
 import random
 import stat
+import subprocess
+import sys
 
 import pytest
 from pyspark.sql import functions as F
@@ -154,3 +157,37 @@ def test_real_minilm_through_spark_matches_standalone(spark, mlpack_bin, sentenc
     want = standalone(mlpack_bin, archive, [{"sentence_1": a, "sentence_2": b} for _, a, b in rows])
     worst = max(abs(got[i] - w[0]) for (i, _, _), w in zip(rows, want))
     assert worst <= 1e-6, f"max |Δ| against standalone mlpack on all-MiniLM-L6-v2: {worst}"
+
+
+CONNECT_SCRIPT = r'''
+import json, os, sys
+os.environ["PYSPARK_PYTHON"] = sys.executable
+from pyspark.sql import SparkSession
+from mlpack_spark import predict
+archive, mlpack_bin, cache = sys.argv[1:4]
+spark = SparkSession.builder.remote("local[2]").getOrCreate()
+assert type(spark).__module__.startswith("pyspark.sql.connect"), type(spark)
+frame = spark.createDataFrame([(i, "a cat", None if i == 3 else "a dog") for i in range(8)],
+                              ["id", "sentence_1", "sentence_2"]).repartition(2)
+rows = predict(frame, archive, input_cols=["sentence_1", "sentence_2"], mlpack_bin=mlpack_bin,
+               ship_binary=True, cache_dir=cache).orderBy("id").collect()
+print(json.dumps([[r.id, r.prediction, r.error] for r in rows]))
+spark.stop()
+'''
+
+
+def test_spark_connect_ships_the_archive_as_an_artifact(models, mlpack_bin, tmp_path):
+    # Its own process: a Spark Connect session (a local Connect server) next to the classic one.
+    script = tmp_path / "connect_job.py"
+    script.write_text(CONNECT_SCRIPT)
+    done = subprocess.run([sys.executable, str(script), models["similarity"]["archive"], mlpack_bin, str(tmp_path / "cache")],
+                          capture_output=True, timeout=300)
+    assert done.returncode == 0, done.stderr.decode()[-3000:]
+    rows = json.loads(done.stdout.decode().strip().splitlines()[-1])
+    want = standalone(mlpack_bin, models["similarity"]["archive"], [{"sentence_1": "a cat", "sentence_2": "a dog"}])[0][0]
+    assert [r[0] for r in rows] == list(range(8))
+    for i, prediction, error in rows:
+        if i == 3:
+            assert prediction is None and "sentence_2" in error, error
+        else:
+            assert error is None and abs(prediction - want) <= 1e-6
