@@ -64,7 +64,7 @@ public struct SentenceTransformersFlavor: Flavor {
 
     public func load(_ model: MLModel, from directory: URL, options: LoadOptions) throws -> any LoadedModel {
         let data = try Self.dataDirectory(model, in: directory)
-        let encoder = try SentenceTransformer.load(directory: data, threads: options.threads)
+        let encoder = try SentenceTransformer.load(directory: data, options: options)
         let signature = try model.parsedSignature
         let task = model.metadata?["task"]?.stringValue
             ?? model.flavor(named: MLModelFlavor.pythonFunction)?.config["config"]?.mappingValue?["task"]?.stringValue

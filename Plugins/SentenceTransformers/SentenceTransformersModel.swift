@@ -6,6 +6,7 @@ import MLPackEmbedding
 /// `_SentenceTransformerModelWrapper.predict`.
 struct SentenceTransformersModel: BatchPredictingModel, SentenceEmbeddingModel {
     let encoder: SentenceTransformer
+    var computePrecision: ComputePrecision? { encoder.computePrecision }
     let signature: ModelSignature?
     /// `llm/v1/embeddings` when the model was saved with that task (OpenAI-style output).
     let task: String?

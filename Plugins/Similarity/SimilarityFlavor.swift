@@ -107,7 +107,7 @@ public struct SimilarityFlavor: Flavor {
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw FlavorError.missingFile(path: path, referencedBy: "MLmodel")
         }
-        let encoder = try SentenceTransformer.load(directory: url, threads: options.threads)
+        let encoder = try SentenceTransformer.load(directory: url, options: options)
         let signature = try model.parsedSignature
         if let inputs = signature?.inputs, inputs.isTensorSpec || inputs.count != 2 {
             throw FlavorError.invalidBlock(file: "MLmodel", key: "signature.inputs", expected: "two string columns for a similarity model, found \(inputs.pythonRepr.prefix(120))")

@@ -6,6 +6,7 @@ import MLPackEmbedding
 /// call, returning `[[score], …]` as float64 (shape `(n, 1)`).
 struct SimilarityModel: BatchPredictingModel, SentencePairScoringModel {
     let encoder: SentenceTransformer
+    var computePrecision: ComputePrecision? { encoder.computePrecision }
     let signature: ModelSignature?
     /// The tutorial's pickled model answers a single pair with a bare number (what MLflow serves
     /// for it); mlpack keeps that shape for one pair and returns one number per pair otherwise.

@@ -14,6 +14,9 @@ extension BERTModel {
     /// each calling single-threaded OpenBLAS): every linear layer by blocks of output features
     /// (columns of the weight and of the output, same leading dimensions), attention by
     /// (sequence, head). Each value is computed by the same operations whatever the thread count.
+    ///
+    /// In ``Precision/int8`` the four linear layers of each encoder layer run in int8
+    /// (``int8Linear(_:rows:weights:kernel:into:blocks:workspace:epilogue:)``); all else is the same.
     func forward(ids: UnsafeBufferPointer<Int32>, lengths: ArraySlice<Int>, workspace ws: Workspace, threads: Int = 1) {
         let c = configuration
         let d = c.hiddenSize
@@ -61,9 +64,14 @@ extension BERTModel {
         let items = sequenceLengths.count * heads
         let attentionThreads = min(p, items)
         let scale = 1 / Float(dh).squareRoot()
-        for layer in layers {
+        if let int8 { ws.reserveInt8(tokens: tokens, rowWidth: int8.rowWidth) }
+        for (index, layer) in layers.enumerated() {
+            let quantized = int8?.layers[index]
             // Q, K, V for all tokens.
-            Self.linear(x, rows: tokens, k: d, weight: layer.qkvWeight.pointer, n: 3 * d, into: qkv, blocks: qkvBlocks) {
+            project(
+                x, rows: tokens, k: d, weight: layer.qkvWeight, quantized: quantized?.qkv, n: 3 * d, into: qkv,
+                blocks: qkvBlocks, workspace: ws
+            ) {
                 Kernels.addBias(
                     qkv + $0.lowerBound, rows: tokens, n: $0.count, ld: 3 * d, bias: layer.qkvBias.pointer + $0.lowerBound)
             }
@@ -94,12 +102,17 @@ extension BERTModel {
                 }
             }
             // Output projection, residual, LayerNorm.
-            Self.linear(ctx, rows: tokens, k: d, weight: layer.outWeight.pointer, n: d, into: att, blocks: hiddenBlocks)
+            project(
+                ctx, rows: tokens, k: d, weight: layer.outWeight, quantized: quantized?.out, n: d, into: att,
+                blocks: hiddenBlocks, workspace: ws)
             Kernels.layerNorm(
                 att, rows: tokens, n: d, bias: layer.outBias.pointer, residual: x,
                 gamma: layer.norm1Gamma.pointer, beta: layer.norm1Beta.pointer, eps: c.layerNormEps)
             // Feed-forward.
-            Self.linear(att, rows: tokens, k: d, weight: layer.upWeight.pointer, n: f, into: up, blocks: upBlocks) {
+            project(
+                att, rows: tokens, k: d, weight: layer.upWeight, quantized: quantized?.up, n: f, into: up, blocks: upBlocks,
+                workspace: ws
+            ) {
                 let block = up + $0.lowerBound
                 let bias = layer.upBias.pointer + $0.lowerBound
                 switch c.activation {
@@ -107,7 +120,9 @@ extension BERTModel {
                 case .relu: Kernels.biasReLU(block, rows: tokens, n: $0.count, ld: f, bias: bias)
                 }
             }
-            Self.linear(up, rows: tokens, k: f, weight: layer.downWeight.pointer, n: d, into: x, blocks: hiddenBlocks)
+            project(
+                up, rows: tokens, k: f, weight: layer.downWeight, quantized: quantized?.down, n: d, into: x,
+                blocks: hiddenBlocks, workspace: ws)
             Kernels.layerNorm(
                 x, rows: tokens, n: d, bias: layer.downBias.pointer, residual: att,
                 gamma: layer.norm2Gamma.pointer, beta: layer.norm2Beta.pointer, eps: c.layerNormEps)

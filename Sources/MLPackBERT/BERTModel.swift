@@ -1,4 +1,5 @@
 import Foundation
+import MLPackInt8
 
 /// The weights of a BERT encoder, validated against its configuration. Q, K and V are fused into
 /// one `[3·hidden × hidden]` matrix at load time so a layer runs one projection GEMM.
@@ -26,10 +27,18 @@ public final class BERTModel: @unchecked Sendable {
     let embeddingGamma: FloatTensor
     let embeddingBeta: FloatTensor
     let layers: [Layer]
+    /// The int8 linear layers (``Precision/int8``), nil in Float32.
+    let int8: Int8Encoder?
 
     /// Loads the encoder weights from a safetensors file; tensor names may carry a `bert.` prefix
     /// and LayerNorm parameters may be named `weight`/`bias` or `gamma`/`beta`.
-    public init(configuration c: BERTConfiguration, weights file: SafeTensorsFile) throws {
+    /// - Parameters:
+    ///   - precision: ``Precision/int8`` also quantizes the linear layers (once, here).
+    ///   - int8Kernel: the int8 kernel (default: `MLPACK_INT8_KERNEL`, else the best this CPU runs).
+    public init(
+        configuration c: BERTConfiguration, weights file: SafeTensorsFile, precision: Precision = .fp32,
+        int8Kernel: Int8Kernel? = nil
+    ) throws {
         configuration = c
         let prefix = file.entries["embeddings.word_embeddings.weight"] != nil ? "" : "bert."
         let d = c.hiddenSize
@@ -72,5 +81,9 @@ public final class BERTModel: @unchecked Sendable {
                     norm2Gamma: g2, norm2Beta: b2))
         }
         self.layers = layers
+        switch precision {
+        case .fp32: int8 = nil
+        case .int8: int8 = Int8Encoder(layers: layers, configuration: c, kernel: try Self.int8Kernel(requested: int8Kernel))
+        }
     }
 }

@@ -1,9 +1,11 @@
 import Foundation
 import MLPackBLAS
+import MLPackInt8
 import MLPackTokenizer
 
 /// A sentence-transformers model (Transformer → Pooling → optional Dense → optional Normalize)
-/// loaded from its directory and run natively: tokenizer in Swift, BERT on OpenBLAS, Float32.
+/// loaded from its directory and run natively: tokenizer in Swift, BERT on OpenBLAS, Float32 (or
+/// the encoder's linear layers in int8, ``BERTModel/Precision/int8``).
 public final class SentenceTransformer: @unchecked Sendable {
     /// How the threads of one `encode` call are used. OpenBLAS itself always runs single-threaded
     /// (its thread count is process-wide): the threads are the encoder's own, so concurrent `encode`
@@ -43,13 +45,21 @@ public final class SentenceTransformer: @unchecked Sendable {
     /// - Parameters:
     ///   - threads: threads for `encode` (default: the processor count, at most 64).
     ///   - threading: how those threads are used.
-    public static func load(directory: URL, threads: Int? = nil, threading: Threading = .automatic) throws
-        -> SentenceTransformer
-    {
-        try SentenceTransformer(directory: directory, threads: threads, threading: threading)
+    ///   - precision: the encoder's linear layers in Float32 (default) or int8 (quantized here, once;
+    ///     the files stay Float32).
+    ///   - int8Kernel: the int8 kernel (default: `MLPACK_INT8_KERNEL`, else the best this CPU runs).
+    public static func load(
+        directory: URL, threads: Int? = nil, threading: Threading = .automatic, precision: BERTModel.Precision = .fp32,
+        int8Kernel: Int8Kernel? = nil
+    ) throws -> SentenceTransformer {
+        try SentenceTransformer(
+            directory: directory, threads: threads, threading: threading, precision: precision, int8Kernel: int8Kernel)
     }
 
-    init(directory: URL, threads: Int?, threading: Threading) throws {
+    /// The precision of the encoder's linear layers.
+    public var precision: BERTModel.Precision { encoder.precision }
+
+    init(directory: URL, threads: Int?, threading: Threading, precision: BERTModel.Precision, int8Kernel: Int8Kernel?) throws {
         self.directory = directory
         self.threading = threading
         let available = ProcessInfo.processInfo.activeProcessorCount
@@ -74,7 +84,7 @@ public final class SentenceTransformer: @unchecked Sendable {
             throw BERTError.unreadable(file: "model.safetensors", reason: "no such file in \(root.path)")
         }
         weights = try SafeTensorsFile(url: stURL)
-        encoder = try BERTModel(configuration: config, weights: weights)
+        encoder = try BERTModel(configuration: config, weights: weights, precision: precision, int8Kernel: int8Kernel)
         do {
             tokenizer = try WordPieceTokenizer.load(directory: root)
         } catch let e as TokenizerError {

@@ -13,6 +13,10 @@ final class Workspace: @unchecked Sendable {  // used by one forward pass at a t
     var attended = FloatBox(count: 0)  // [T, d]
     var up = FloatBox(count: 0)  // [T, f]
     var scores = FloatBox(count: 0)  // one [S, S] attention matrix per thread of the pass
+    // Int8 precision only: one linear layer's quantized input rows and their scales.
+    private(set) var int8Capacity = 0
+    var int8Rows = ByteBox(count: 0)  // [T, row width] u8
+    var int8Scales = FloatBox(count: 0)  // [T]
 
     init(hidden: Int, intermediate: Int, heads: Int) {
         self.hidden = hidden
@@ -38,4 +42,27 @@ final class Workspace: @unchecked Sendable {  // used by one forward pass at a t
             scoresCapacity = needed
         }
     }
+
+    /// Makes room for the quantized rows of `tokens` tokens, `rowWidth` bytes each.
+    func reserveInt8(tokens: Int, rowWidth: Int) {
+        let needed = tokens * rowWidth
+        if needed > int8Capacity || tokens > int8Scales.count {
+            let rows = max(tokens, int8Scales.count * 3 / 2)
+            int8Rows = ByteBox(count: rows * rowWidth)
+            int8Scales = FloatBox(count: rows)
+            int8Capacity = rows * rowWidth
+        }
+    }
+}
+
+/// Owned, stably addressed bytes.
+final class ByteBox: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<UInt8>
+    let count: Int
+    init(count: Int) {
+        self.count = count
+        pointer = .allocate(capacity: max(1, count))
+        pointer.initialize(repeating: 0, count: max(1, count))
+    }
+    deinit { pointer.deallocate() }
 }

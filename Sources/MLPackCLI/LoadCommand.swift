@@ -26,10 +26,16 @@ struct LoadCommand: ParsableCommand {
     @Option(help: "Threads for the encoder (default: the CPUs this process may use: affinity mask and cgroup quota).")
     var threads: Int?
 
+    @Option(help: PrecisionOption.help)
+    var precision: Precision?
+
     func run() throws {
         let start = Date()
         let threads = self.threads ?? AvailableCPUs.count
-        let (directory, mlmodel, loaded, flavor) = try ModelPath.load(model, threads: threads)
+        let precision = try PrecisionOption.resolve(self.precision)
+        let (directory, mlmodel, loaded, flavor) = try ModelPath.load(model, threads: threads, precision: precision)
+        // What the model computes with (a model without an encoder: what was asked, no kernel).
+        let compute = loaded.computePrecision ?? ComputePrecision(precision: precision)
         let loadSeconds = Date().timeIntervalSince(start)
         let size = (try? ModelSaver.totalFileSize(directory)) ?? 0
         var example: InputExample?
@@ -62,6 +68,8 @@ struct LoadCommand: ParsableCommand {
                 ("size_bytes", .int(Int64(size))), ("load_seconds", .double(loadSeconds)), ("threads", .int(Int64(threads))),
                 ("blas_core", .string(KernelDispatch.current.core)),
                 ("blas_core_detected", KernelDispatch.current.detected.map(JSONValue.string) ?? .null),
+                ("precision", .string(compute.precision.rawValue)),
+                ("int8_kernel", compute.kernel.map(JSONValue.string) ?? .null),
                 ("predict_seconds", predictSeconds.map(JSONValue.double) ?? .null),
             ]))))
             return
@@ -73,6 +81,7 @@ struct LoadCommand: ParsableCommand {
             load time:  \(String(format: "%.3f", loadSeconds)) s
             threads:    \(threads)\(self.threads == nil ? " (the CPUs this process may use)" : "")
             blas:       OpenBLAS \(Self.blasDescription)
+            precision:  \(compute.description)
             """)
         if let s = signature {
             Terminal.writeOutput("inputs:     \(s.inputs ?? "null")\noutputs:    \(s.outputs ?? "null")\nparams:     \(s.params ?? "null")")

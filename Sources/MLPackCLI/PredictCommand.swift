@@ -44,6 +44,9 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "Threads for the encoder (default: the CPUs this process may use: affinity mask and cgroup quota).")
     var threads: Int?
 
+    @Option(help: PrecisionOption.help)
+    var precision: Precision?
+
     @Option(help: "With jsonl: most waiting lines encoded together (a line is answered at once when no other is waiting).")
     var batchSize: Int = 32
 
@@ -55,7 +58,7 @@ struct PredictCommand: ParsableCommand {
     func run() throws {
         let kind = try InputFile.contentType(explicit: contentType, path: input == "-" ? nil : input)
         let extra = try parsedParams()
-        let (_, _, loaded, _) = try ModelPath.load(model, threads: threads)
+        let (_, _, loaded, _) = try ModelPath.load(model, threads: threads, precision: PrecisionOption.resolve(precision))
         let pipeline = ScoringPipeline(model: loaded)
         if kind == .jsonLines {
             try stream(pipeline, extraParams: extra)

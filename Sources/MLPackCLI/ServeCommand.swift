@@ -83,6 +83,9 @@ public struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Threads one model call may use (the encoder's matrix products; default: the CPUs this process may use, shared among the workers).")
     public var threads: Int?
 
+    @Option(help: PrecisionOption.help)
+    public var precision: Precision?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     public var logLevel: String = "info"
 
@@ -132,7 +135,8 @@ public struct ServeCommand: AsyncParsableCommand {
         let (name, loaded): (String, any LoadedModel)
         do {
             (name, loaded) = try await Self.load(
-                model, threads: threads ?? max(1, AvailableCPUs.count / workers))
+                model, threads: threads ?? max(1, AvailableCPUs.count / workers),
+                precision: PrecisionOption.resolve(precision))
         } catch let failure as CommandFailure {
             throw failure
         } catch {
@@ -157,11 +161,11 @@ public struct ServeCommand: AsyncParsableCommand {
 
     /// Loads the model at `path` with the registered flavors, off the cooperative pool (reading
     /// and checking the weights is file I/O); returns the flavor's name (for logs) and the model.
-    static func load(_ path: String, threads: Int) async throws -> (name: String, model: any LoadedModel) {
+    static func load(_ path: String, threads: Int, precision: Precision = .fp32) async throws -> (name: String, model: any LoadedModel) {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
                 continuation.resume(with: Result {
-                    let (_, _, loaded, flavor) = try ModelPath.load(path, threads: threads)
+                    let (_, _, loaded, flavor) = try ModelPath.load(path, threads: threads, precision: precision)
                     return (flavor.name, loaded)
                 })
             }

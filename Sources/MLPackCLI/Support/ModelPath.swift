@@ -28,10 +28,10 @@ enum ModelPath {
     }
 
     /// Loads the model at `path` through the registered flavors (``FlavorRegistry/load(directory:options:)``).
-    static func load(_ path: String, threads: Int?) throws -> (directory: URL, model: MLModel, loaded: any LoadedModel, flavor: any Flavor) {
+    static func load(_ path: String, threads: Int?, precision: Precision = .fp32) throws -> (directory: URL, model: MLModel, loaded: any LoadedModel, flavor: any Flavor) {
         let directory = try directory(for: path)
         do {
-            let result = try FlavorRegistry.shared.load(directory: directory, options: LoadOptions(threads: threads))
+            let result = try FlavorRegistry.shared.load(directory: directory, options: LoadOptions(threads: threads, precision: precision))
             return (result.directory, result.model, result.loaded, result.flavor)
         } catch {
             throw CommandFailure("\(error)")

@@ -170,9 +170,13 @@ public struct FlavorMatch: Sendable, Hashable, Comparable {
 public struct LoadOptions: Sendable, Hashable {
     /// Threads the model may use for one predict call (the encoder's GEMMs).
     public var threads: Int
+    /// The arithmetic of the model's encoder (flavors without one ignore it). A load-time choice:
+    /// the model's files stay as saved.
+    public var precision: Precision
 
     /// `threads` defaults to every CPU this process may use (``AvailableCPUs``).
-    public init(threads: Int? = nil) {
+    public init(threads: Int? = nil, precision: Precision = .fp32) {
         self.threads = max(1, threads ?? AvailableCPUs.count)
+        self.precision = precision
     }
 }

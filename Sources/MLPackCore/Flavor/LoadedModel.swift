@@ -10,6 +10,13 @@ public protocol LoadedModel: Sendable {
     var signature: ModelSignature? { get }
     /// Runs the model on `input` with the enforced `params`.
     func predict(_ input: ModelInput, params: JSONObject) throws -> PredictionOutput
+    /// What the model computes with (``LoadOptions/precision`` and the kernel in use); nil (the
+    /// default) for a model without an encoder.
+    var computePrecision: ComputePrecision? { get }
+}
+
+extension LoadedModel {
+    public var computePrecision: ComputePrecision? { nil }
 }
 
 /// A model that can run several requests' inputs in one call (the server's dynamic batching):

@@ -1,0 +1,104 @@
+import MLPackInt8
+
+extension BERTModel {
+    /// The arithmetic of the encoder's linear layers.
+    public enum Precision: String, Sendable, Hashable, CaseIterable {
+        /// Float32 throughout (OpenBLAS `sgemm`).
+        case fp32
+        /// The four linear layers of each encoder layer in int8: weights quantized per output
+        /// channel once at load, activations per token on every call (both symmetric), int32
+        /// accumulation, the result scaled back to Float32. Embeddings, biases, GELU, LayerNorm,
+        /// attention and pooling stay Float32.
+        case int8
+    }
+
+    /// The int8 weights of one encoder layer (same shapes as the Float32 ones).
+    struct Int8Layer: Sendable {
+        let qkv: Int8Weights  // [3d, d]
+        let out: Int8Weights  // [d, d]
+        let up: Int8Weights  // [f, d]
+        let down: Int8Weights  // [d, f]
+    }
+
+    /// The int8 form of the encoder's linear layers and the kernel that runs them.
+    struct Int8Encoder: Sendable {
+        let kernel: Int8Kernel
+        let layers: [Int8Layer]
+        /// The longest padded row of quantized activations (`max(d, f)` rounded up to 4).
+        let rowWidth: Int
+
+        init(layers fp32: [Layer], configuration c: BERTConfiguration, kernel: Int8Kernel) {
+            let d = c.hiddenSize
+            let f = c.intermediateSize
+            self.kernel = kernel
+            layers = fp32.map { l in
+                Int8Layer(
+                    qkv: Int8Weights(quantizing: l.qkvWeight.pointer, n: 3 * d, k: d),
+                    out: Int8Weights(quantizing: l.outWeight.pointer, n: d, k: d),
+                    up: Int8Weights(quantizing: l.upWeight.pointer, n: f, k: d),
+                    down: Int8Weights(quantizing: l.downWeight.pointer, n: d, k: f))
+            }
+            rowWidth = layers.first.map { max($0.qkv.paddedK, $0.down.paddedK) } ?? 0
+        }
+    }
+
+    /// The precision of the linear layers.
+    public var precision: Precision { int8 == nil ? .fp32 : .int8 }
+
+    /// The int8 kernel in use (nil in Float32).
+    public var int8Kernel: Int8Kernel? { int8?.kernel }
+
+    /// The kernel an int8 encoder uses: `requested`, else `MLPACK_INT8_KERNEL`, else the best this
+    /// CPU runs.
+    static func int8Kernel(requested: Int8Kernel?) throws -> Int8Kernel {
+        if let requested {
+            guard requested.isSupported else {
+                throw BERTError.invalidArgument(
+                    name: "int8 kernel", expected: "one this CPU runs (\(Int8Kernel.supported.map(\.name).joined(separator: ", "))), found \(requested.name)")
+            }
+            return requested
+        }
+        do { return try Int8Kernel.selected() } catch {
+            throw BERTError.invalidArgument(name: Int8Kernel.environmentVariable, expected: "\(error)")
+        }
+    }
+
+    /// `a[m×k] · wᵀ` in int8 into `c` (row stride `w.n`): the rows of `a` are quantized first (divided
+    /// among the blocks' threads by rows), then each thread multiplies one block of output columns
+    /// and runs `epilogue(block)`, as ``linear(_:rows:k:weight:n:into:blocks:epilogue:)`` does.
+    @inline(__always)
+    static func int8Linear(
+        _ a: UnsafePointer<Float>, rows m: Int, weights w: Int8Weights, kernel: Int8Kernel,
+        into c: UnsafeMutablePointer<Float>, blocks: [Range<Int>], workspace ws: Workspace,
+        epilogue: (Range<Int>) -> Void
+    ) {
+        let q = ws.int8Rows.pointer
+        let s = ws.int8Scales.pointer
+        let parts = min(blocks.count, m)
+        parallelFor(parts) { j in
+            let r0 = m * j / parts
+            let r1 = m * (j + 1) / parts
+            Int8GEMM.quantizeRows(
+                a + r0 * w.k, rows: r1 - r0, k: w.k, lda: w.k, into: q + r0 * w.paddedK, paddedK: w.paddedK, scales: s + r0)
+        }
+        parallelFor(blocks.count) { j in
+            Int8GEMM.multiply(q, rows: m, scales: s, weights: w, columns: blocks[j], into: c, ldc: w.n, kernel: kernel)
+            epilogue(blocks[j])
+        }
+    }
+
+    /// One linear layer of the encoder: ``int8Linear`` when `quantized` is given, else the Float32
+    /// ``linear`` (unchanged).
+    @inline(__always)
+    func project(
+        _ a: UnsafePointer<Float>, rows m: Int, k: Int, weight: FloatTensor, quantized: Int8Weights?, n: Int,
+        into c: UnsafeMutablePointer<Float>, blocks: [Range<Int>], workspace ws: Workspace,
+        epilogue: (Range<Int>) -> Void = { _ in }
+    ) {
+        if let quantized, let int8 {
+            Self.int8Linear(a, rows: m, weights: quantized, kernel: int8.kernel, into: c, blocks: blocks, workspace: ws, epilogue: epilogue)
+        } else {
+            Self.linear(a, rows: m, k: k, weight: weight.pointer, n: n, into: c, blocks: blocks, epilogue: epilogue)
+        }
+    }
+}
