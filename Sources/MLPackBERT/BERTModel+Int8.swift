@@ -12,12 +12,18 @@ extension BERTModel {
         case int8
     }
 
-    /// The int8 weights of one encoder layer (same shapes as the Float32 ones).
+    /// The four linear layers of an encoder layer.
+    enum Linear: Sendable, Hashable, CaseIterable {
+        case qkv, out, up, down
+    }
+
+    /// The int8 weights of one encoder layer (same shapes as the Float32 ones); nil: that layer runs
+    /// in Float32.
     struct Int8Layer: Sendable {
-        let qkv: Int8Weights  // [3d, d]
-        let out: Int8Weights  // [d, d]
-        let up: Int8Weights  // [f, d]
-        let down: Int8Weights  // [d, f]
+        let qkv: Int8Weights?  // [3d, d]
+        let out: Int8Weights?  // [d, d]
+        let up: Int8Weights?  // [f, d]
+        let down: Int8Weights?  // [d, f]
     }
 
     /// The int8 form of the encoder's linear layers and the kernel that runs them.
@@ -27,18 +33,18 @@ extension BERTModel {
         /// The longest padded row of quantized activations (`max(d, f)` rounded up to 4).
         let rowWidth: Int
 
-        init(layers fp32: [Layer], configuration c: BERTConfiguration, kernel: Int8Kernel) {
+        init(layers fp32: [Layer], configuration c: BERTConfiguration, kernel: Int8Kernel, linears: Set<Linear>) {
             let d = c.hiddenSize
             let f = c.intermediateSize
             self.kernel = kernel
             layers = fp32.map { l in
                 Int8Layer(
-                    qkv: Int8Weights(quantizing: l.qkvWeight.pointer, n: 3 * d, k: d),
-                    out: Int8Weights(quantizing: l.outWeight.pointer, n: d, k: d),
-                    up: Int8Weights(quantizing: l.upWeight.pointer, n: f, k: d),
-                    down: Int8Weights(quantizing: l.downWeight.pointer, n: d, k: f))
+                    qkv: linears.contains(.qkv) ? Int8Weights(quantizing: l.qkvWeight.pointer, n: 3 * d, k: d) : nil,
+                    out: linears.contains(.out) ? Int8Weights(quantizing: l.outWeight.pointer, n: d, k: d) : nil,
+                    up: linears.contains(.up) ? Int8Weights(quantizing: l.upWeight.pointer, n: f, k: d) : nil,
+                    down: linears.contains(.down) ? Int8Weights(quantizing: l.downWeight.pointer, n: d, k: f) : nil)
             }
-            rowWidth = layers.first.map { max($0.qkv.paddedK, $0.down.paddedK) } ?? 0
+            rowWidth = Int(4 * ((max(d, f) + 3) / 4))
         }
     }
 

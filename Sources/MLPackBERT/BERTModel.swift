@@ -35,9 +35,17 @@ public final class BERTModel: @unchecked Sendable {
     /// - Parameters:
     ///   - precision: ``Precision/int8`` also quantizes the linear layers (once, here).
     ///   - int8Kernel: the int8 kernel (default: `MLPACK_INT8_KERNEL`, else the best this CPU runs).
-    public init(
+    public convenience init(
         configuration c: BERTConfiguration, weights file: SafeTensorsFile, precision: Precision = .fp32,
         int8Kernel: Int8Kernel? = nil
+    ) throws {
+        try self.init(configuration: c, weights: file, precision: precision, int8Kernel: int8Kernel, int8Linears: Set(Linear.allCases))
+    }
+
+    /// `int8Linears`: which linear layers run in int8 (the others in Float32) with ``Precision/int8``.
+    init(
+        configuration c: BERTConfiguration, weights file: SafeTensorsFile, precision: Precision, int8Kernel: Int8Kernel?,
+        int8Linears: Set<Linear>
     ) throws {
         configuration = c
         let prefix = file.entries["embeddings.word_embeddings.weight"] != nil ? "" : "bert."
@@ -83,7 +91,9 @@ public final class BERTModel: @unchecked Sendable {
         self.layers = layers
         switch precision {
         case .fp32: int8 = nil
-        case .int8: int8 = Int8Encoder(layers: layers, configuration: c, kernel: try Self.int8Kernel(requested: int8Kernel))
+        case .int8:
+            int8 = Int8Encoder(
+                layers: layers, configuration: c, kernel: try Self.int8Kernel(requested: int8Kernel), linears: int8Linears)
         }
     }
 }

@@ -53,13 +53,17 @@ public final class SentenceTransformer: @unchecked Sendable {
         int8Kernel: Int8Kernel? = nil
     ) throws -> SentenceTransformer {
         try SentenceTransformer(
-            directory: directory, threads: threads, threading: threading, precision: precision, int8Kernel: int8Kernel)
+            directory: directory, threads: threads, threading: threading, precision: precision, int8Kernel: int8Kernel,
+            int8Linears: Set(BERTModel.Linear.allCases))
     }
 
     /// The precision of the encoder's linear layers.
     public var precision: BERTModel.Precision { encoder.precision }
 
-    init(directory: URL, threads: Int?, threading: Threading, precision: BERTModel.Precision, int8Kernel: Int8Kernel?) throws {
+    init(
+        directory: URL, threads: Int?, threading: Threading, precision: BERTModel.Precision, int8Kernel: Int8Kernel?,
+        int8Linears: Set<BERTModel.Linear>
+    ) throws {
         self.directory = directory
         self.threading = threading
         let available = ProcessInfo.processInfo.activeProcessorCount
@@ -84,7 +88,8 @@ public final class SentenceTransformer: @unchecked Sendable {
             throw BERTError.unreadable(file: "model.safetensors", reason: "no such file in \(root.path)")
         }
         weights = try SafeTensorsFile(url: stURL)
-        encoder = try BERTModel(configuration: config, weights: weights, precision: precision, int8Kernel: int8Kernel)
+        encoder = try BERTModel(
+            configuration: config, weights: weights, precision: precision, int8Kernel: int8Kernel, int8Linears: int8Linears)
         do {
             tokenizer = try WordPieceTokenizer.load(directory: root)
         } catch let e as TokenizerError {

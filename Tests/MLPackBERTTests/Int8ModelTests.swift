@@ -112,6 +112,26 @@ import Testing
         #expect(rho >= 0.995, "Spearman \(rho)")
     }
 
+    /// Which linear layers cost the most accuracy (printed, for the design notes).
+    @Test func errorByLinearLayer() throws {
+        let dir = try Fixtures.realModel()
+        let fp32 = try SentenceTransformer.load(directory: dir, threads: 2)
+        let cases = try Fixtures.jsonLines(Fixtures.embeddings.appendingPathComponent("embedding_cases.jsonl"), as: Case.self)
+        let texts = cases.map(\.text)
+        let e32 = try fp32.encode(texts, batchSize: 32)
+        let sets: [[BERTModel.Linear]] = [[.qkv], [.out], [.up], [.down], [.qkv, .out, .up], [.qkv, .up], [.qkv, .out, .up, .down]]
+        var worstOfAll = 1.0
+        for set in sets {
+            let model = try SentenceTransformer(
+                directory: dir, threads: 2, threading: .automatic, precision: .int8, int8Kernel: nil, int8Linears: Set(set))
+            let e8 = try model.encode(texts, batchSize: 32)
+            let c = (0..<texts.count).map { Self.cosine(e32[$0], e8[$0]) }
+            print("Int8ModelTests: int8 \(set): min cosine \(c.min()!), mean \(c.reduce(0, +) / Double(c.count))")
+            worstOfAll = min(worstOfAll, c.min()!)
+        }
+        #expect(worstOfAll > 0.9)
+    }
+
     /// Every kernel computes the same int32 sums and the same scaling: the embeddings are
     /// bit-identical whatever the kernel and the thread count.
     @Test func sameEmbeddingsWhateverKernelAndThreads() throws {
