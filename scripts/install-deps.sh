@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages mlpack builds against, when they are missing.
 set -euo pipefail
-needed=(libyaml-dev libzip-dev libopenblas-dev libsqlite3-dev pkg-config)
+# time: GNU time, whose %M is the peak RSS the resource-bomb tests measure.
+needed=(libyaml-dev libzip-dev libopenblas-dev libsqlite3-dev pkg-config time)
 missing=()
 for p in "${needed[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
