@@ -76,7 +76,8 @@ public final class SentenceTransformer: @unchecked Sendable {
         weights = try SafeTensorsFile(url: stURL)
         encoder = try BERTModel(configuration: config, weights: weights)
         do {
-            tokenizer = try WordPieceTokenizer.load(directory: root)
+            // The vocabulary may not outgrow the embeddings: counted in the files before it is built.
+            tokenizer = try WordPieceTokenizer.load(directory: root, maxVocabularySize: config.vocabSize)
         } catch let e as TokenizerError {
             throw BERTError.unreadable(file: "tokenizer", reason: e.description)
         }
