@@ -16,3 +16,5 @@ scripts/test-tracking.sh
 scripts/test-deploy.sh
 # The PySpark integration on a real local[2] Spark (pyspark from PyPI, Java 17), against standalone mlpack.
 scripts/test-spark.sh
+# Crash safety: save, pack, unpack, log and predict -o killed (SIGKILL) 50 times each at random moments; targets old or complete, no temporaries left.
+MLPACK_BIN="$PWD/.build/release/mlpack" scripts/test-crash-safety.sh
