@@ -2,7 +2,8 @@
 # Installs the Debian packages mlpack builds against, and those its test scripts run (HAProxy and
 # wrk: scripts/rolling-restart.sh), when they are missing.
 set -euo pipefail
-needed=(libyaml-dev libzip-dev libopenblas-dev libsqlite3-dev pkg-config haproxy wrk)
+# time: GNU time, whose %M is the peak RSS the resource-bomb tests measure.
+needed=(libyaml-dev libzip-dev libopenblas-dev libsqlite3-dev pkg-config haproxy wrk time)
 missing=()
 for p in "${needed[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

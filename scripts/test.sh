@@ -18,3 +18,5 @@ scripts/test-deploy.sh
 scripts/test-spark.sh
 # Rolling restart of two `mlpack serve` replicas behind HAProxy under wrk load: no request may fail.
 scripts/rolling-restart.sh
+# Crash safety: save, pack, unpack, log and predict -o killed (SIGKILL) 50 times each at random moments; targets old or complete, no temporaries left.
+MLPACK_BIN="$PWD/.build/release/mlpack" scripts/test-crash-safety.sh

@@ -113,8 +113,7 @@ public struct SentenceTransformersFlavor: Flavor {
 
     /// The sentence-transformers version recorded in `config_sentence_transformers.json`, if any.
     static func sentenceTransformersVersion(in directory: URL) -> String? {
-        guard let data = try? Data(contentsOf: directory.appendingPathComponent("config_sentence_transformers.json")),
-            let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
+        guard let object = (try? readModelJSON(directory.appendingPathComponent("config_sentence_transformers.json"))) as? [String: Any],
             let versions = object["__version__"] as? [String: Any]
         else { return nil }
         return versions["sentence_transformers"] as? String

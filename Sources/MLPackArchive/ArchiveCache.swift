@@ -1,4 +1,5 @@
 import Foundation
+import MLPackCore
 
 /// Archives extracted once into a cache directory keyed by the archive's SHA-256, so commands can take
 /// an archive path wherever they take a model directory.
@@ -43,8 +44,10 @@ public struct ArchiveCache: Sendable {
         if FileManager.default.fileExists(atPath: directory.path) {
             let manifest = try ArchiveVerifier.manifest(of: archive, limits: limits)
             if Self.matches(directory, manifest) { return directory }
-            // Damaged: moved aside first (atomic), so no reader meets a half-deleted directory.
-            let aside = directory.deletingLastPathComponent().appendingPathComponent(".\(digest).damaged-\(UUID().uuidString.prefix(8))")
+            // Damaged: moved aside first (atomic), so no reader meets a half-deleted directory. The
+            // aside name is a temporary's (unlocked): if this process dies before deleting it, the
+            // next extraction of the same archive does.
+            let aside = TemporaryItem.asideURL(for: directory)
             if rename(directory.path, aside.path) == 0 { try? FileManager.default.removeItem(at: aside) }
         }
         do {

@@ -1,4 +1,5 @@
 import Foundation
+import MLPackCore
 import MLPackZip
 
 /// Packs an MLflow model directory into one deterministic zip archive with a manifest.
@@ -52,7 +53,18 @@ public enum ArchivePacker {
             flavors: flavors, generatedFiles: generated.map(\.file.fileName),
             files: packed.map { .init(path: $0.path, size: $0.size, sha256: $0.sha256) })
 
-        var writer = ZipWriter(archivePath: outputPath)
+        // libzip writes into a locked `.<name>.mlpack-tmp-<hex>` directory beside the output
+        // (TemporaryItem; libzip's own temporary goes inside it too), renamed into place only when
+        // complete: removed on failure here, or by the next pack to the same place if this process
+        // is killed.
+        let outputURL = URL(fileURLWithPath: outputPath)
+        let temporary: TemporaryItem
+        do { temporary = try TemporaryItem.directory(for: outputURL) } catch {
+            throw ArchiveError.fileSystem(path: error.path, operation: "create temporary directory", reason: error.reason)
+        }
+        defer { temporary.discard() }
+        let stagedPath = temporary.url.appendingPathComponent("archive.zip").path
+        var writer = ZipWriter(archivePath: stagedPath, label: outputPath)
         do {
             for source in sources {
                 let compression = options.compression(forPath: source.path, size: source.size)
@@ -74,10 +86,15 @@ public enum ArchivePacker {
 
         // libzip read the files again while writing: refuse the archive if any changed meanwhile.
         for source in sources where !source.isUnchanged() {
-            try? FileManager.default.removeItem(atPath: outputPath)
             throw ArchiveError.fileChangedDuringPack(path: source.absolutePath)
         }
-        let (archiveDigest, archiveSize) = try FileDigest.sha256(ofFile: outputPath)
+        let (archiveDigest, archiveSize) = try FileDigest.sha256(ofFile: stagedPath)
+        if FileManager.default.fileExists(atPath: outputPath), !options.overwrite {
+            throw ArchiveError.outputExists(path: outputPath)
+        }
+        guard rename(stagedPath, outputPath) == 0 else {
+            throw ArchiveError.posix(outputPath, "rename into place")
+        }
         return PackReport(
             archivePath: outputPath, archiveSize: archiveSize, archiveSHA256: archiveDigest,
             manifest: manifest, files: packed, skippedFiles: skipped)

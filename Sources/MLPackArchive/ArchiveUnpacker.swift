@@ -1,4 +1,5 @@
 import Foundation
+import MLPackCore
 import MLPackZip
 
 /// Extracts an mlpack archive into a model directory, safely.
@@ -26,13 +27,16 @@ public enum ArchiveUnpacker {
 
         let parent = (targetPath as NSString).deletingLastPathComponent
         let createdAncestor = try createDirectory(parent)
-        let staging: String
+        // A locked `.<name>.mlpack-tmp-<hex>` directory beside the target (TemporaryItem): removed on
+        // failure here, or by the next unpack to the same place if this process is killed.
+        let temporary: TemporaryItem
         do {
-            staging = try makeTemporaryDirectory(in: parent, for: targetPath, purpose: "unpack")
+            temporary = try TemporaryItem.directory(for: URL(fileURLWithPath: targetPath))
         } catch {
             removeEmptyDirectories(from: parent, upTo: createdAncestor)
-            throw error
+            throw ArchiveError.fileSystem(path: error.path, operation: "create temporary directory", reason: error.reason)
         }
+        let staging = temporary.url.path
         do {
             let total = inspection.totalBytes
             var done: UInt64 = 0
@@ -43,9 +47,9 @@ public enum ArchiveUnpacker {
                 }
             }
             try setDirectoryMode(staging)
-            try moveIntoPlace(staging, targetPath, existing: existing)
+            try moveIntoPlace(temporary, targetPath, existing: existing)
         } catch {
-            try? FileManager.default.removeItem(atPath: staging)
+            temporary.discard()
             // Only directories this call created and that are still empty: another process may have
             // put its own work there meanwhile (a concurrent unpack of the same archive into a cache).
             removeEmptyDirectories(from: parent, upTo: createdAncestor)
@@ -135,18 +139,7 @@ public enum ArchiveUnpacker {
         }
     }
 
-    /// A new, empty, private directory `.<name>.<purpose>-XXXXXX` beside `target`.
-    static func makeTemporaryDirectory(in parent: String, for target: String, purpose: String) throws -> String {
-        let name = (target as NSString).lastPathComponent
-        var template = Array("\(parent)/.\(name).\(purpose)-XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-        guard made != nil else {
-            throw ArchiveError.posix(parent, "create temporary directory")
-        }
-        return template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-    }
-
-    /// mkdtemp makes 0700; the model directory gets the usual 0755 (less the umask).
+    /// The temporary directory is made 0700; the model directory gets the usual 0755 (less the umask).
     private static func setDirectoryMode(_ path: String) throws {
         let mask = umask(0)
         umask(mask)
@@ -155,34 +148,32 @@ public enum ArchiveUnpacker {
         }
     }
 
-    /// Renames the finished `staging` directory to `target`; an existing target is moved aside first
-    /// and deleted only after the new one is in place (restored if the rename fails).
-    private static func moveIntoPlace(_ staging: String, _ target: String, existing: Existing) throws {
-        func fail(_ operation: String, _ path: String) -> ArchiveError {
-            .posix(path, operation)
-        }
+    /// Renames the finished `staging` directory to `target`. An existing target is swapped with it in
+    /// one step where the system can (``TemporaryItem/exchange(with:)``), else moved aside first and
+    /// deleted only after the new one is in place (restored if the rename fails).
+    private static func moveIntoPlace(_ staging: TemporaryItem, _ target: String, existing: Existing) throws {
+        let targetURL = URL(fileURLWithPath: target)
         switch existing {
         case .absent, .emptyDirectory:
             // rename(2) replaces an empty directory atomically. A non-empty one appearing meanwhile was
             // put there by another unpack: the target exists now, as if it had at the start.
-            if rename(staging, target) != 0 {
-                if errno == ENOTEMPTY || errno == EEXIST { throw ArchiveError.targetExists(path: target) }
-                throw fail("rename into place", target)
+            do { try staging.commit(to: targetURL) } catch {
+                if error.code == ENOTEMPTY || error.code == EEXIST { throw ArchiveError.targetExists(path: target) }
+                throw ArchiveError.fileSystem(path: target, operation: "rename into place", reason: error.reason)
             }
         case .nonEmpty:
-            let parent = (target as NSString).deletingLastPathComponent
-            let aside = try makeTemporaryDirectory(in: parent, for: target, purpose: "old")
-            var info = stat()
-            let targetIsDirectory = lstat(target, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
-            if !targetIsDirectory { rmdir(aside) }
-            if rename(target, aside) != 0 {
-                rmdir(aside)
-                throw fail("move existing directory aside", target)
+            do {
+                if try staging.exchange(with: targetURL) { return }
+            } catch {
+                throw ArchiveError.fileSystem(path: target, operation: "swap into place", reason: error.reason)
             }
-            if rename(staging, target) != 0 {
-                let error = fail("rename into place", target)
+            let aside = TemporaryItem.asideURL(for: targetURL).path
+            if rename(target, aside) != 0 {
+                throw ArchiveError.posix(target, "move existing directory aside")
+            }
+            do { try staging.commit(to: targetURL) } catch {
                 rename(aside, target)
-                throw error
+                throw ArchiveError.fileSystem(path: target, operation: "rename into place", reason: error.reason)
             }
             try? FileManager.default.removeItem(atPath: aside)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import MLPackCore
 import MLPackZip
 
 /// Lists the regular files of a model directory, refusing what cannot be packed safely.
@@ -36,7 +37,9 @@ enum ModelFileScanner {
         } catch {
             throw ArchiveError.fileSystem(path: directory, operation: "list directory", reason: error.localizedDescription)
         }
-        for name in names {
+        // An mlpack temporary (`.<name>.mlpack-tmp-…`, a write in progress or left by a killed one)
+        // is not part of the model.
+        for name in names where !TemporaryItem.isTemporaryName(name) {
             let path = relative.isEmpty ? name : relative + "/" + name
             let absolute = root + "/" + path
             if let reason = ZipEntryName.problem(with: path) {

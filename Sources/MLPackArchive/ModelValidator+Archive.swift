@@ -14,8 +14,15 @@ extension ModelValidator {
         if isDirectory.boolValue { return validate(directory: url) }
         var findings = ArchiveVerifier.verify(archive: url, limits: limits)
         guard findings.isValid else { return findings }
-        let temp = FileManager.default.temporaryDirectory.appendingPathComponent("mlpack-validate-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: temp) }
+        // A locked scratch directory in $TMPDIR (TemporaryItem): removed at the end, or by the next
+        // validate if this process is killed.
+        let scratch: TemporaryItem
+        do { scratch = try TemporaryItem.scratchDirectory(label: "mlpack-validate") } catch {
+            findings.append(ValidationFinding(.error, path, "cannot extract for the model checks: \(error)"))
+            return findings
+        }
+        defer { scratch.discard() }
+        let temp = scratch.url.appendingPathComponent("model")
         do {
             try ArchiveUnpacker.unpack(archive: url, to: temp, limits: limits)
         } catch {

@@ -1,5 +1,6 @@
 import Foundation
 import MLPackBLAS
+import MLPackInt8
 
 extension BERTModel {
     /// Sequences up to this many tokens use the BLAS-free attention kernel.
@@ -64,7 +65,7 @@ extension BERTModel {
         let items = sequenceLengths.count * heads
         let attentionThreads = min(p, items)
         let scale = 1 / Float(dh).squareRoot()
-        if let int8 { ws.reserveInt8(tokens: tokens, rowWidth: int8.rowWidth) }
+        if let int8 { ws.reserveInt8(tokens: tokens, rowWidth: int8.rowWidth, groups: int8.rowWidth / Int8GEMM.group) }
         for (index, layer) in layers.enumerated() {
             let quantized = int8?.layers[index]
             // Q, K, V for all tokens.

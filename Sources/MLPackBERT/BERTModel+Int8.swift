@@ -5,10 +5,10 @@ extension BERTModel {
     public enum Precision: String, Sendable, Hashable, CaseIterable {
         /// Float32 throughout (OpenBLAS `sgemm`).
         case fp32
-        /// The four linear layers of each encoder layer in int8: weights quantized per output
-        /// channel once at load, activations per token on every call (both symmetric), int32
-        /// accumulation, the result scaled back to Float32. Embeddings, biases, GELU, LayerNorm,
-        /// attention and pooling stay Float32.
+        /// The four linear layers of each encoder layer in int8: weights quantized once at load
+        /// per output channel and group of 64 inputs (symmetric), activations on every call per
+        /// token and group of 64 (asymmetric), int32 accumulation within a group, Float32 across
+        /// groups. Embeddings, biases, GELU, LayerNorm, attention and pooling stay Float32.
         case int8
     }
 
@@ -30,7 +30,7 @@ extension BERTModel {
     struct Int8Encoder: Sendable {
         let kernel: Int8Kernel
         let layers: [Int8Layer]
-        /// The longest padded row of quantized activations (`max(d, f)` rounded up to 4).
+        /// The longest padded row of quantized activations (`max(d, f)` rounded up to a group).
         let rowWidth: Int
 
         init(layers fp32: [Layer], configuration c: BERTConfiguration, kernel: Int8Kernel, linears: Set<Linear>) {
@@ -44,7 +44,7 @@ extension BERTModel {
                     up: linears.contains(.up) ? Int8Weights(quantizing: l.upWeight.pointer, n: f, k: d) : nil,
                     down: linears.contains(.down) ? Int8Weights(quantizing: l.downWeight.pointer, n: d, k: f) : nil)
             }
-            rowWidth = Int(4 * ((max(d, f) + 3) / 4))
+            rowWidth = (max(d, f) + Int8GEMM.group - 1) / Int8GEMM.group * Int8GEMM.group
         }
     }
 
@@ -80,15 +80,19 @@ extension BERTModel {
     ) {
         let q = ws.int8Rows.pointer
         let s = ws.int8Scales.pointer
+        let z = ws.int8Offsets.pointer
+        let g = w.groups
         let parts = min(blocks.count, m)
         parallelFor(parts) { j in
             let r0 = m * j / parts
             let r1 = m * (j + 1) / parts
             Int8GEMM.quantizeRows(
-                a + r0 * w.k, rows: r1 - r0, k: w.k, lda: w.k, into: q + r0 * w.paddedK, paddedK: w.paddedK, scales: s + r0)
+                a + r0 * w.k, rows: r1 - r0, k: w.k, lda: w.k, into: q + r0 * w.paddedK, paddedK: w.paddedK,
+                scales: s + r0 * g, offsets: z + r0 * g)
         }
         parallelFor(blocks.count) { j in
-            Int8GEMM.multiply(q, rows: m, scales: s, weights: w, columns: blocks[j], into: c, ldc: w.n, kernel: kernel)
+            Int8GEMM.multiply(
+                q, rows: m, scales: s, offsets: z, weights: w, columns: blocks[j], into: c, ldc: w.n, kernel: kernel)
             epilogue(blocks[j])
         }
     }

@@ -1,15 +1,38 @@
 import Foundation
+import MLPackTokenizer
+
+/// Reads a JSON file of a model directory (any top-level value) under the caps of its
+/// configuration files: at most 4 MiB, 200,000 values and 64 levels, checked before it is parsed.
+public func readModelJSON(_ url: URL, label: String? = nil) throws -> Any {
+    try JSONFile.read(url: url, label: label ?? url.lastPathComponent)
+}
 
 /// A JSON object read from a model file, with typed accessors whose errors name the file and key.
 struct JSONFile {
     let name: String
     let object: [String: Any]
 
-    /// Largest JSON configuration file read.
-    static let maxBytes = 16 << 20
+    /// Largest JSON configuration file read (config.json, modules.json, … are a few KB).
+    static let maxBytes = 4 << 20
+    /// Most JSON values in one, counted before parsing (``JSONPrescan``): JSONSerialization spends
+    /// a few hundred bytes on each.
+    static let maxValues = 200_000
+    /// Deepest nesting in one.
+    static let maxDepth = 64
 
     init(url: URL, name: String? = nil) throws {
         let label = name ?? url.lastPathComponent
+        let any = try Self.read(url: url, label: label)
+        guard let dict = any as? [String: Any] else {
+            throw BERTError.malformed(file: label, reason: "top level is not an object")
+        }
+        self.name = label
+        object = dict
+    }
+
+    /// Reads a model's JSON file (any top-level value) under the caps: a regular file of at most
+    /// ``maxBytes`` bytes, ``maxValues`` values and ``maxDepth`` levels, checked before it is parsed.
+    static func read(url: URL, label: String) throws -> Any {
         let attributes: [FileAttributeKey: Any]
         do {
             attributes = try FileManager.default.attributesOfItem(atPath: url.path)
@@ -26,19 +49,29 @@ struct JSONFile {
         do { data = try Data(contentsOf: url) } catch {
             throw BERTError.unreadable(file: label, reason: error.localizedDescription)
         }
-        try self.init(data: data, name: label)
+        return try parse(data, name: label)
     }
 
     init(data: Data, name: String) throws {
-        self.name = name
-        let any: Any
-        do { any = try JSONSerialization.jsonObject(with: data) } catch {
-            throw BERTError.malformed(file: name, reason: "invalid JSON")
-        }
-        guard let dict = any as? [String: Any] else {
+        guard let dict = try Self.parse(data, name: name) as? [String: Any] else {
             throw BERTError.malformed(file: name, reason: "top level is not an object")
         }
+        self.name = name
         object = dict
+    }
+
+    static func parse(_ data: Data, name: String) throws -> Any {
+        guard data.count <= maxBytes else {
+            throw BERTError.unreadable(file: name, reason: "larger than \(maxBytes) bytes")
+        }
+        do {
+            _ = try JSONPrescan.scan(data, limits: .init(maxValues: Self.maxValues, maxDepth: Self.maxDepth))
+        } catch {
+            throw BERTError.malformed(file: name, reason: "refused before parsing: \(error)")
+        }
+        do { return try JSONSerialization.jsonObject(with: data) } catch {
+            throw BERTError.malformed(file: name, reason: "invalid JSON")
+        }
     }
 
     func has(_ key: String) -> Bool { object[key] != nil && !(object[key] is NSNull) }

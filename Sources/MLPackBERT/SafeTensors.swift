@@ -1,4 +1,5 @@
 import Foundation
+import MLPackTokenizer
 
 #if canImport(Glibc)
     import Glibc
@@ -33,8 +34,12 @@ public final class SafeTensorsFile: @unchecked Sendable {
         public let byteCount: Int
     }
 
-    /// Largest header accepted (the real models have ~11 KB).
-    public static let maxHeaderBytes = 100 << 20
+    /// Largest header accepted (the real models have ~11 KB; a 512-layer BERT ~1 MB).
+    public static let maxHeaderBytes = 16 << 20
+    /// Most tensors in a file (a BERT of the largest configuration accepted, 512 layers, has 8,208).
+    public static let maxTensors = 20_000
+    /// Most JSON values in the header (about 11 per tensor), counted before it is parsed.
+    public static let maxHeaderValues = 250_000
 
     public let name: String
     public let entries: [String: Entry]
@@ -86,6 +91,17 @@ public final class SafeTensorsFile: @unchecked Sendable {
                 file: file, tensor: nil, reason: "header length \(headerLength) runs past the end of the \(size)-byte file")
         }
         let dataStart = 8 + Int(headerLength)
+        // Counted in the mapped bytes before anything is parsed or copied (JSONSerialization spends
+        // a few hundred bytes per value).
+        do {
+            _ = try JSONPrescan.scan(
+                UnsafeRawBufferPointer(start: base + 8, count: Int(headerLength)),
+                limits: .init(maxValues: maxHeaderValues, maxDepth: 8, path: [], maxMembers: maxTensors + 1))
+        } catch {
+            let reason: String
+            if case .members(_, let limit) = error { reason = "more than \(limit - 1) tensors" } else { reason = error.description }
+            throw BERTError.invalidSafeTensors(file: file, tensor: nil, reason: "header refused before parsing: \(reason)")
+        }
         let header = Data(bytes: base + 8, count: Int(headerLength))
         let object: Any
         do {

@@ -15,13 +15,7 @@ extension SentenceTransformer {
         guard FileManager.default.fileExists(atPath: url.path) else {
             return [Module(kind: .transformer, path: "", url: directory)]
         }
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw BERTError.unreadable(file: "modules.json", reason: error.localizedDescription)
-        }
-        guard data.count <= JSONFile.maxBytes,
-            let list = (try? JSONSerialization.jsonObject(with: data)) as? [[String: Any]]
-        else {
+        guard let list = try JSONFile.read(url: url, label: "modules.json") as? [[String: Any]] else {
             throw BERTError.malformed(file: "modules.json", reason: "expected a JSON list of module objects")
         }
         var modules: [(Int, Module)] = []

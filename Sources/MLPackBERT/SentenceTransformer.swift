@@ -91,7 +91,8 @@ public final class SentenceTransformer: @unchecked Sendable {
         encoder = try BERTModel(
             configuration: config, weights: weights, precision: precision, int8Kernel: int8Kernel, int8Linears: int8Linears)
         do {
-            tokenizer = try WordPieceTokenizer.load(directory: root)
+            // The vocabulary may not outgrow the embeddings: counted in the files before it is built.
+            tokenizer = try WordPieceTokenizer.load(directory: root, maxVocabularySize: config.vocabSize)
         } catch let e as TokenizerError {
             throw BERTError.unreadable(file: "tokenizer", reason: e.description)
         }

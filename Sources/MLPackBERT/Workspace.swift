@@ -13,10 +13,11 @@ final class Workspace: @unchecked Sendable {  // used by one forward pass at a t
     var attended = FloatBox(count: 0)  // [T, d]
     var up = FloatBox(count: 0)  // [T, f]
     var scores = FloatBox(count: 0)  // one [S, S] attention matrix per thread of the pass
-    // Int8 precision only: one linear layer's quantized input rows and their scales.
+    // Int8 precision only: one linear layer's quantized input rows, their scales and offsets.
     private(set) var int8Capacity = 0
     var int8Rows = ByteBox(count: 0)  // [T, row width] u8
-    var int8Scales = FloatBox(count: 0)  // [T]
+    var int8Scales = FloatBox(count: 0)  // [T, row width / group]
+    var int8Offsets = FloatBox(count: 0)  // [T, row width / group]
 
     init(hidden: Int, intermediate: Int, heads: Int) {
         self.hidden = hidden
@@ -43,13 +44,14 @@ final class Workspace: @unchecked Sendable {  // used by one forward pass at a t
         }
     }
 
-    /// Makes room for the quantized rows of `tokens` tokens, `rowWidth` bytes each.
-    func reserveInt8(tokens: Int, rowWidth: Int) {
+    /// Makes room for the quantized rows of `tokens` tokens, `rowWidth` bytes (`groups` groups) each.
+    func reserveInt8(tokens: Int, rowWidth: Int, groups: Int) {
         let needed = tokens * rowWidth
-        if needed > int8Capacity || tokens > int8Scales.count {
-            let rows = max(tokens, int8Scales.count * 3 / 2)
+        if needed > int8Capacity || tokens * groups > int8Scales.count {
+            let rows = max(tokens, int8Capacity / max(1, rowWidth) * 3 / 2)
             int8Rows = ByteBox(count: rows * rowWidth)
-            int8Scales = FloatBox(count: rows)
+            int8Scales = FloatBox(count: rows * groups)
+            int8Offsets = FloatBox(count: rows * groups)
             int8Capacity = rows * rowWidth
         }
     }

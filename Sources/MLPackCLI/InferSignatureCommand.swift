@@ -42,7 +42,7 @@ struct InferSignatureCommand: ParsableCommand {
         let sample: SampleValue
         do {
             if kind == .json {
-                sample = try SampleValue(inputJSON: try JSONParser.parse(inputBytes, source: InputFile.name(input)))
+                sample = try SampleValue(inputJSON: try JSONParser.parse(inputBytes))  // the error is prefixed with the name below
             } else {
                 sample = SampleValue(inputRequest: try RequestParser().parse(inputBytes, contentType: kind))
             }
@@ -52,7 +52,7 @@ struct InferSignatureCommand: ParsableCommand {
         var output: SampleValue?
         if let outputSample {
             do {
-                output = try SampleValue(outputJSON: try JSONParser.parse(try InputFile.read(outputSample), source: outputSample))
+                output = try SampleValue(outputJSON: try JSONParser.parse(try InputFile.read(outputSample)))  // named below
             } catch let failure as CommandFailure {
                 throw failure
             } catch {

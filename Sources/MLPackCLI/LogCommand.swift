@@ -94,8 +94,8 @@ struct LogCommand: ParsableCommand {
 
     func run() throws {
         let start = Date()
-        var temporary: URL?
-        defer { if let temporary { try? FileManager.default.removeItem(at: temporary) } }
+        var temporary: TemporaryItem?
+        defer { temporary?.discard() }
         let directory: URL
         if let model {
             directory = try ModelPath.directory(for: model)
@@ -104,10 +104,12 @@ struct LogCommand: ParsableCommand {
                 throw CommandFailure("unknown flavor '\((flavor ?? "").prefix(60))'; expected one of: \(FlavorRegistry.shared.all.map(\.name).joined(separator: ", "))", exitCode: 2)
             }
             let example = try inputExample.map(SaveCommand.readExample)
-            let staging = FileManager.default.temporaryDirectory.appendingPathComponent("mlpack-log-save-\(UUID().uuidString)", isDirectory: true)
-            temporary = staging
             do {
-                directory = try ModelSaver().save(SaveRequest(source: source!, inputExample: example), with: flavor, to: staging.appendingPathComponent(name))
+                // A locked scratch directory in $TMPDIR (TemporaryItem): removed at the end, or by the
+                // next `mlpack log` if this process is killed.
+                let staging = try TemporaryItem.scratchDirectory(label: "mlpack-log-save")
+                temporary = staging
+                directory = try ModelSaver().save(SaveRequest(source: source!, inputExample: example), with: flavor, to: staging.url.appendingPathComponent(name))
                     .directory
             } catch {
                 throw CommandFailure("\(error)")

@@ -11,7 +11,9 @@ struct PredictCommand: ParsableCommand {
             The input takes the scoring server's forms: JSON with one of dataframe_split, \
             dataframe_records, instances, inputs (plus params), CSV with a header row, or JSON Lines. \
             It goes through the model's signature enforcement first. Numbers are printed in their \
-            shortest exact form.
+            shortest exact form. The input is held to the server's limits (--max-body-bytes, \
+            --max-rows, --max-json-depth, same defaults as `mlpack serve`); stream larger inputs as \
+            JSON Lines.
 
             With --content-type jsonl the command streams: each input line is one record, and one \
             output line (that record's prediction, or an error object) is written per input line, in \
@@ -50,24 +52,40 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "With jsonl: most waiting lines encoded together (a line is answered at once when no other is waiting).")
     var batchSize: Int = 32
 
+    @Option(help: "Largest input in bytes (with jsonl: largest line), refused before it is read, as `mlpack serve` does.")
+    var maxBodyBytes: Int = 16 * 1024 * 1024
+
+    @Option(help: "Most rows in one input (with jsonl: each line is one), refused before scoring, as `mlpack serve` does.")
+    var maxRows: Int = 10_000
+
+    @Option(help: "Deepest JSON nesting accepted, as `mlpack serve` does.")
+    var maxJsonDepth: Int = 64
+
     func validate() throws {
         guard (threads ?? 1) >= 1 else { throw ValidationError("--threads must be at least 1") }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
+        guard maxRows >= 1 else { throw ValidationError("--max-rows must be at least 1") }
+        guard maxBodyBytes >= 1 else { throw ValidationError("--max-body-bytes must be at least 1") }
+        guard (1...1000).contains(maxJsonDepth) else { throw ValidationError("--max-json-depth must be between 1 and 1000") }
     }
 
     func run() throws {
         let kind = try InputFile.contentType(explicit: contentType, path: input == "-" ? nil : input)
         let extra = try parsedParams()
         let (_, _, loaded, _) = try ModelPath.load(model, threads: threads, precision: PrecisionOption.resolve(precision))
-        let pipeline = ScoringPipeline(model: loaded)
+        let pipeline = ScoringPipeline(
+            model: loaded,
+            parser: RequestParser(maxBodyBytes: maxBodyBytes, jsonOptions: .init(maxDepth: maxJsonDepth, maxInputBytes: maxBodyBytes)))
         if kind == .jsonLines {
             try stream(pipeline, extraParams: extra)
             return
         }
-        let body = try InputFile.read(input)
+        let body = try InputFile.read(input, maxBytes: maxBodyBytes, limitName: "--max-body-bytes")
         let answer: ScoringAnswer
-        do {
-            answer = try pipeline.score(body: body, contentType: kind, extraParams: extra)
+        do throws(ScoringError) {
+            let request = try pipeline.parse(body, contentType: kind)
+            if request.rowCount > maxRows { throw ScoringError.tooManyRows(request.rowCount, limit: maxRows) }
+            answer = try pipeline.predict(pipeline.enforce(request, extraParams: extra))
         } catch {
             throw CommandFailure(scoring: error)
         }
@@ -102,7 +120,7 @@ struct PredictCommand: ParsableCommand {
     /// input line, in order: the prediction, or an error object naming the line (a blank line too).
     private func stream(_ pipeline: ScoringPipeline, extraParams: JSONObject?) throws {
         let reader: LineReader
-        do { reader = try LineReader(path: input) } catch { throw CommandFailure("\(InputFile.name(input)): \(error)") }
+        do { reader = try LineReader(path: input, maxLineBytes: maxBodyBytes) } catch { throw CommandFailure("\(InputFile.name(input)): \(error)") }
         let sink: LineSink
         do { sink = try LineSink(path: output) } catch { throw CommandFailure("\(output ?? "-"): \(error)") }
         var failures = 0
@@ -139,7 +157,8 @@ struct PredictCommand: ParsableCommand {
     }
 
     private func readBatch(_ reader: LineReader) throws -> [[UInt8]]? {
-        do { return try reader.nextBatch(limit: batchSize) } catch {
+        // A batch also stops at --max-body-bytes of lines: it is held, parsed, at once.
+        do { return try reader.nextBatch(limit: batchSize, maxBytes: maxBodyBytes) } catch {
             throw CommandFailure("\(InputFile.name(input)): \(error.localizedDescription)")
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import MLPackBERT
 
 /// Copies a sentence-transformers directory into a model being saved, as
 /// `SentenceTransformer.save` lays it out: every regular file except hidden ones, symlinked files
@@ -46,9 +47,7 @@ public enum SentenceTransformerFiles {
     /// snapshot may lack the folder. Creates it so the saved directory loads in Python too.
     private static func addMissingModuleConfigs(_ destination: URL, _ copied: inout [String]) throws {
         let modulesURL = destination.appendingPathComponent("modules.json")
-        guard let data = try? Data(contentsOf: modulesURL),
-            let list = (try? JSONSerialization.jsonObject(with: data)) as? [[String: Any]]
-        else { return }
+        guard let list = (try? readModelJSON(modulesURL)) as? [[String: Any]] else { return }
         for entry in list {
             guard let type = entry["type"] as? String, type.hasSuffix("Normalize"),
                 let path = entry["path"] as? String, !path.isEmpty, !path.hasPrefix("/"), !path.contains("..")
@@ -65,9 +64,7 @@ public enum SentenceTransformerFiles {
     /// The transformer class (`architectures[0]` of `config.json`, e.g. `BertModel`), as MLflow's
     /// `pipeline_model_type` records `type(auto_model).__name__`.
     public static func modelClass(in directory: URL) -> String? {
-        guard let data = try? Data(contentsOf: directory.appendingPathComponent("config.json")),
-            let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
-        else { return nil }
+        guard let object = (try? readModelJSON(directory.appendingPathComponent("config.json"))) as? [String: Any] else { return nil }
         if let arch = (object["architectures"] as? [String])?.first { return arch }
         if (object["model_type"] as? String) == "bert" { return "BertModel" }
         return nil

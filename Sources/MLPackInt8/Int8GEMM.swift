@@ -87,87 +87,93 @@ public enum Int8KernelError: Error, Equatable, CustomStringConvertible {
 }
 
 /// The weights of one linear layer (`[n×k]`, the `nn.Linear` layout) quantized per output channel
-/// (symmetric, `scale = max|w_j| / 127`) and packed for the kernels (blocks of 16 outputs × 4 k).
+/// and group of ``Int8GEMM/group`` inputs (symmetric, `scale = max|w| / 127` over the group) and
+/// packed for the kernels (blocks of 16 outputs × 4 k).
 public final class Int8Weights: @unchecked Sendable {  // immutable after init
     /// Output features (rows of the weight).
     public let n: Int
     /// Input features.
     public let k: Int
-    /// `k` rounded up to a multiple of 4: the row length of quantized activations.
+    /// `k` rounded up to a multiple of ``Int8GEMM/group``: the row length of quantized activations.
     public let paddedK: Int
+    /// Quantization groups per row: `paddedK / Int8GEMM.group`.
+    public var groups: Int { paddedK / Int8GEMM.group }
+    let paddedN: Int
     let packed: UnsafeMutableRawPointer
+    // Per group g and column j, at g · paddedN + j: the scale, Σ q over the group, and their product.
+    let columnScales: UnsafeMutablePointer<Float>
     let rowSums: UnsafeMutablePointer<Int32>
-    /// Per output channel.
-    public let scales: UnsafeMutablePointer<Float>
+    let scaledRowSums: UnsafeMutablePointer<Float>
 
     /// Quantizes and packs `w` (`n·k` floats, row-major).
     public convenience init(quantizing w: UnsafePointer<Float>, n: Int, k: Int) {
-        precondition(n >= 1 && k >= 1 && n <= Int(Int32.max) && k <= Int(Int32.max) / 4)
+        precondition(n >= 1 && k >= 1 && n <= Int(Int32.max) / 64 && k <= Int(Int32.max) / 64)
+        let groups = Int(mlpack_i8_padded_k(Int32(k))) / Int8GEMM.group
         var q = [Int8](repeating: 0, count: n * k)
-        var s = [Float](repeating: 0, count: n)
+        var s = [Float](repeating: 0, count: n * groups)
         mlpack_i8_quantize_weights(w, Int32(n), Int32(k), &q, &s)
         self.init(quantized: q, scales: s, n: n, k: k)
     }
 
-    /// Packs int8 weights (`n·k`, row-major) with their per-row scales.
+    /// Packs int8 weights (`n·k`, row-major) with their scales (`scales[j · groups + g]`).
     public init(quantized q: [Int8], scales s: [Float], n: Int, k: Int) {
-        precondition(q.count == n * k && s.count == n && n >= 1 && k >= 1)
         self.n = n
         self.k = k
         paddedK = Int(mlpack_i8_padded_k(Int32(k)))
+        paddedN = Int(mlpack_i8_padded_n(Int32(n)))
+        let groups = paddedK / Int8GEMM.group
+        precondition(q.count == n * k && s.count == n * groups && n >= 1 && k >= 1)
         packed = .allocate(byteCount: mlpack_i8_packed_bytes(Int32(n), Int32(k)), alignment: 64)
-        rowSums = .allocate(capacity: n)
-        scales = .allocate(capacity: n)
-        scales.initialize(from: s, count: n)
-        mlpack_i8_pack(q, Int32(n), Int32(k), packed.assumingMemoryBound(to: Int8.self), rowSums)
+        columnScales = .allocate(capacity: groups * paddedN)
+        rowSums = .allocate(capacity: groups * paddedN)
+        scaledRowSums = .allocate(capacity: groups * paddedN)
+        mlpack_i8_pack(
+            q, s, Int32(n), Int32(k), packed.assumingMemoryBound(to: Int8.self), columnScales, rowSums, scaledRowSums)
     }
+
+    /// The scale of output `j`, group `g`.
+    public func scale(output j: Int, group g: Int) -> Float { columnScales[g * paddedN + j] }
+
+    /// Bytes held (packed weights and per-group vectors).
+    public var byteCount: Int { mlpack_i8_packed_bytes(Int32(n), Int32(k)) + groups * paddedN * 12 }
 
     deinit {
         packed.deallocate()
+        columnScales.deallocate()
         rowSums.deallocate()
-        scales.deallocate()
+        scaledRowSums.deallocate()
     }
 }
 
-/// Int8 products `C = A · Wᵀ` for ``Int8Weights``, activations quantized per row.
+/// Int8 products `C = A · Wᵀ` for ``Int8Weights``, activations quantized per row and group.
 public enum Int8GEMM {
-    /// Quantizes `rows` rows of `a` (row stride `lda`, first `k` values) per row, symmetric:
-    /// `scales[i] = max|a_i| / 127`; `q[i·paddedK + j]` holds `128 + round(a / scale)` (u8, values
-    /// 1...255, padding 128).
+    /// Inputs (k) per quantization group.
+    public static let group = Int(MLPACK_I8_GROUP)
+
+    /// Quantizes `rows` rows of `a` (row stride `lda`, first `k` values) per row and group of
+    /// ``group`` values, asymmetrically over `[min(0, min a), max(0, max a)]`: `a ≈ scale · (q − zp)`
+    /// with `q`, `zp` in 0...255. Writes `q` (row length `paddedK`, padding 0), `scales[i · G + g]`
+    /// and `offsets[i · G + g]` = `scale · zp` (`G = paddedK / group`).
     public static func quantizeRows(
         _ a: UnsafePointer<Float>, rows: Int, k: Int, lda: Int, into q: UnsafeMutablePointer<UInt8>, paddedK: Int,
-        scales: UnsafeMutablePointer<Float>
+        scales: UnsafeMutablePointer<Float>, offsets: UnsafeMutablePointer<Float>
     ) {
         precondition(paddedK == Int(mlpack_i8_padded_k(Int32(k))) && lda >= k)
-        mlpack_i8_quantize_rows(a, Int32(rows), Int32(k), Int32(lda), q, Int32(paddedK), scales)
+        mlpack_i8_quantize_rows(a, Int32(rows), Int32(k), Int32(lda), q, Int32(paddedK), scales, offsets)
     }
 
-    /// Columns `columns` (lower bound a multiple of 16) of `(Σ_k qa·qw) · scaleA[i] · scaleW[j]` into
-    /// `c` (row stride `ldc`).
+    /// Columns `columns` (lower bound a multiple of 16) of `A · Wᵀ` into `c` (row stride `ldc`), from
+    /// rows quantized by ``quantizeRows(_:rows:k:lda:into:paddedK:scales:offsets:)``.
     public static func multiply(
-        _ qa: UnsafePointer<UInt8>, rows: Int, scales sa: UnsafePointer<Float>, weights w: Int8Weights,
-        columns: Range<Int>, into c: UnsafeMutablePointer<Float>, ldc: Int, kernel: Int8Kernel
+        _ qa: UnsafePointer<UInt8>, rows: Int, scales sa: UnsafePointer<Float>, offsets: UnsafePointer<Float>,
+        weights w: Int8Weights, columns: Range<Int>, into c: UnsafeMutablePointer<Float>, ldc: Int, kernel: Int8Kernel
     ) {
-        check(rows: rows, w: w, columns: columns, ldc: ldc, kernel: kernel)
-        mlpack_i8_gemm(
-            kernel.rawValue, qa, Int32(rows), Int32(w.paddedK), w.packed.assumingMemoryBound(to: Int8.self), w.rowSums,
-            Int32(w.n), Int32(columns.lowerBound), Int32(columns.upperBound), nil, c, Int32(ldc), sa, w.scales)
-    }
-
-    /// The exact int32 sums `Σ_k (qa − 128) · qw` for columns `columns` into `c` (row stride `ldc`).
-    public static func multiplyExact(
-        _ qa: UnsafePointer<UInt8>, rows: Int, weights w: Int8Weights, columns: Range<Int>,
-        into c: UnsafeMutablePointer<Int32>, ldc: Int, kernel: Int8Kernel
-    ) {
-        check(rows: rows, w: w, columns: columns, ldc: ldc, kernel: kernel)
-        mlpack_i8_gemm(
-            kernel.rawValue, qa, Int32(rows), Int32(w.paddedK), w.packed.assumingMemoryBound(to: Int8.self), w.rowSums,
-            Int32(w.n), Int32(columns.lowerBound), Int32(columns.upperBound), c, nil, Int32(ldc), nil, nil)
-    }
-
-    private static func check(rows: Int, w: Int8Weights, columns: Range<Int>, ldc: Int, kernel: Int8Kernel) {
         precondition(kernel.isSupported, "int8 kernel \(kernel.name) is not supported on this CPU")
         precondition(columns.lowerBound % 16 == 0 && columns.lowerBound >= 0 && columns.upperBound <= w.n)
         precondition(ldc >= columns.upperBound && rows >= 0 && rows <= Int(Int32.max))
+        mlpack_i8_gemm(
+            kernel.rawValue, qa, Int32(rows), Int32(w.paddedK), sa, offsets, w.packed.assumingMemoryBound(to: Int8.self),
+            w.columnScales, w.rowSums, w.scaledRowSums, Int32(w.n), Int32(columns.lowerBound), Int32(columns.upperBound),
+            c, Int32(ldc))
     }
 }

@@ -12,6 +12,8 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable {
     case missingToken(file: String, token: String, role: String)
     /// The vocabulary is empty, too large, or has an id out of range.
     case invalidVocabulary(file: String, reason: String)
+    /// A file over one of the caps checked before it is parsed (JSON values, nesting).
+    case tooLarge(file: String, reason: String)
 
     public var description: String {
         switch self {
@@ -27,6 +29,8 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable {
             return "\(file): the vocabulary has no \(role) token \(token)"
         case .invalidVocabulary(let file, let reason):
             return "\(file): invalid vocabulary (\(reason))"
+        case .tooLarge(let file, let reason):
+            return "\(file): refused before parsing: \(reason)"
         }
     }
 }

@@ -3,13 +3,28 @@ import Foundation
 extension WordPieceTokenizer {
     /// Largest tokenizer file read (tokenizer.json, vocab.txt, tokenizer_config.json).
     public static let maxFileBytes = 64 << 20
+    /// Largest vocabulary read when the caller states none (a model states its own: config.json
+    /// `vocab_size`).
+    public static let maxVocabularySize = 10_000_000
+    /// Deepest JSON nesting in tokenizer files (tokenizer.json has 5 levels).
+    public static let maxJSONDepth = 64
+    /// Most JSON values in tokenizer_config.json.
+    public static let maxConfigValues = 100_000
+
+    /// Most JSON values in a tokenizer.json whose vocabulary may have `vocabulary` tokens: two per
+    /// token (key, id), as many again for added tokens, plus the rest of the file.
+    public static func maxTokenizerJSONValues(vocabulary: Int) -> Int { 4 * vocabulary + 100_000 }
 
     /// Loads the tokenizer of a model directory: `tokenizer.json` when present, else `vocab.txt`
-    /// with `tokenizer_config.json` (as `transformers` converts a slow BertTokenizer).
-    public static func load(directory: URL) throws -> WordPieceTokenizer {
+    /// with `tokenizer_config.json` (as `transformers` converts a slow BertTokenizer). A vocabulary
+    /// of more than `maxVocabularySize` tokens is refused before it is built (the file is counted
+    /// first, see ``JSONPrescan``).
+    public static func load(directory: URL, maxVocabularySize: Int = WordPieceTokenizer.maxVocabularySize) throws
+        -> WordPieceTokenizer
+    {
         let json = directory.appendingPathComponent("tokenizer.json")
         if FileManager.default.fileExists(atPath: json.path) {
-            return try WordPieceTokenizer(tokenizerJSON: json)
+            return try WordPieceTokenizer(tokenizerJSON: json, maxVocabularySize: maxVocabularySize)
         }
         let vocab = directory.appendingPathComponent("vocab.txt")
         guard FileManager.default.fileExists(atPath: vocab.path) else {
@@ -19,15 +34,21 @@ extension WordPieceTokenizer {
         let config = directory.appendingPathComponent("tokenizer_config.json")
         return try WordPieceTokenizer(
             vocabularyFile: vocab,
-            configFile: FileManager.default.fileExists(atPath: config.path) ? config : nil)
+            configFile: FileManager.default.fileExists(atPath: config.path) ? config : nil,
+            maxVocabularySize: maxVocabularySize)
     }
 
     /// Loads a Hugging Face `tokenizer.json` (WordPiece model, BertNormalizer, BertPreTokenizer,
     /// TemplateProcessing or BertProcessing). Its truncation and padding blocks are ignored:
     /// the caller chooses the length.
-    public init(tokenizerJSON url: URL) throws {
+    public init(tokenizerJSON url: URL, maxVocabularySize: Int = WordPieceTokenizer.maxVocabularySize) throws {
         let file = url.lastPathComponent
-        let root = try Self.readJSONObject(url)
+        let maxVocabulary = min(maxVocabularySize, Self.maxVocabularySize)
+        let root = try Self.readJSONObject(
+            url,
+            limits: JSONPrescan.Limits(
+                maxValues: Self.maxTokenizerJSONValues(vocabulary: maxVocabulary), maxDepth: Self.maxJSONDepth,
+                path: ["model", "vocab"], maxMembers: maxVocabulary))
         guard let model = root["model"] as? [String: Any] else {
             throw TokenizerError.missingKey(file: file, key: "model", expected: "an object")
         }
@@ -38,8 +59,8 @@ extension WordPieceTokenizer {
         guard let vocabMap = model["vocab"] as? [String: Any] else {
             throw TokenizerError.missingKey(file: file, key: "model.vocab", expected: "an object of token to id")
         }
-        guard vocabMap.count <= 10_000_000 else {
-            throw TokenizerError.invalidVocabulary(file: file, reason: "more than 10,000,000 tokens")
+        guard vocabMap.count <= maxVocabulary else {
+            throw TokenizerError.invalidVocabulary(file: file, reason: "model.vocab has more than \(maxVocabulary) tokens")
         }
         var vocabulary = [String](repeating: "", count: vocabMap.count)
         var seen = [Bool](repeating: false, count: vocabMap.count)
@@ -162,9 +183,14 @@ extension WordPieceTokenizer {
     /// Loads `vocab.txt` (one token per line, id = line number) and, when given,
     /// `tokenizer_config.json` (do_lower_case, strip_accents, tokenize_chinese_chars, special tokens),
     /// building what `transformers` builds when it converts a slow BertTokenizer.
-    public init(vocabularyFile: URL, configFile: URL?) throws {
+    public init(vocabularyFile: URL, configFile: URL?, maxVocabularySize: Int = WordPieceTokenizer.maxVocabularySize) throws {
         let vocabName = vocabularyFile.lastPathComponent
         let data = try Self.readCapped(vocabularyFile)
+        // Lines are counted in the bytes before any string is made (each costs far more than its line).
+        let maxVocabulary = min(maxVocabularySize, Self.maxVocabularySize)
+        if Self.lineCount(data, stoppingAfter: maxVocabulary) > maxVocabulary {
+            throw TokenizerError.invalidVocabulary(file: vocabName, reason: "more than \(maxVocabulary) lines (tokens)")
+        }
         guard let text = String(data: data, encoding: .utf8) else {
             throw TokenizerError.malformed(file: vocabName, reason: "not UTF-8")
         }
@@ -174,7 +200,9 @@ extension WordPieceTokenizer {
         var config = TokenizerConfiguration(vocabulary: lines)
         var settings: [String: Any] = [:]
         let configName = configFile?.lastPathComponent ?? "tokenizer_config.json"
-        if let configFile { settings = try Self.readJSONObject(configFile) }
+        if let configFile {
+            settings = try Self.readJSONObject(configFile, limits: .init(maxValues: Self.maxConfigValues, maxDepth: Self.maxJSONDepth))
+        }
         func flag(_ key: String, _ def: Bool) throws -> Bool {
             guard let v = settings[key], !(v is NSNull) else { return def }
             guard let b = v as? Bool else {
@@ -238,8 +266,36 @@ extension WordPieceTokenizer {
         }
     }
 
-    static func readJSONObject(_ url: URL) throws -> [String: Any] {
+    /// Lines of `data` (a last line without `\n` counts), counting no further than `limit + 1`.
+    static func lineCount(_ data: Data, stoppingAfter limit: Int) -> Int {
+        data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) -> Int in
+            guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
+            var lines = 0
+            var offset = 0
+            while offset < buffer.count, lines <= limit {
+                guard let hit = memchr(base + offset, 0x0A, buffer.count - offset) else {
+                    return lines + 1  // a last line without a newline
+                }
+                lines += 1
+                offset = base.distance(to: UnsafeRawPointer(hit)) + 1
+            }
+            return lines
+        }
+    }
+
+    /// Reads a JSON object, held to `limits` (``JSONPrescan``) before it is parsed.
+    static func readJSONObject(_ url: URL, limits: JSONPrescan.Limits) throws -> [String: Any] {
         let data = try readCapped(url)
+        do {
+            _ = try JSONPrescan.scan(data, limits: limits)
+        } catch {
+            switch error {
+            case .members(let path, let limit):
+                throw TokenizerError.invalidVocabulary(file: url.lastPathComponent, reason: "\(path) has more than \(limit) tokens")
+            case .values, .depth:
+                throw TokenizerError.tooLarge(file: url.lastPathComponent, reason: error.description)
+            }
+        }
         let object: Any
         do {
             object = try JSONSerialization.jsonObject(with: data)

@@ -1,4 +1,5 @@
 import Foundation
+import MLPackCore
 
 /// Path rules shared by artifact repositories: relative `/`-separated paths only, regular files only,
 /// and whole-or-nothing writes (temp file, then rename).
@@ -40,7 +41,7 @@ enum ArtifactPaths {
             do { names = try FileManager.default.contentsOfDirectory(atPath: path) } catch {
                 throw .artifact(path: path, message: "cannot list: \(error.localizedDescription)")
             }
-            for name in names {
+            for name in names where !TemporaryItem.isTemporaryName(name) {  // writes in progress are not files of the model
                 let child = relative.isEmpty ? name : relative + "/" + name
                 var info = stat()
                 guard lstat(directory.path + "/" + child, &info) == 0 else { continue }

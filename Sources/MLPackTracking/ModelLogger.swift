@@ -95,10 +95,11 @@ public struct ModelLogger: Sendable {
             mlmodel.modelUUID = model.id
             mlmodel.runID = run.id
             let repository = try store.artifacts(at: model.artifactLocation)
-            let staged = FileManager.default.temporaryDirectory.appendingPathComponent("mlpack-log-\(UUID().uuidString)", isDirectory: true)
-            try FileManager.default.createDirectory(at: staged, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(at: staged) }
-            let rewritten = staged.appendingPathComponent(MLModel.fileName)
+            // A locked scratch directory in $TMPDIR (TemporaryItem): removed at the end, or by the
+            // next log if this process is killed.
+            let staged = try TemporaryItem.scratchDirectory(label: "mlpack-log")
+            defer { staged.discard() }
+            let rewritten = staged.url.appendingPathComponent(MLModel.fileName)
             try mlmodel.write(to: rewritten)
             for file in files {
                 let url = directory.appendingPathComponent(file)

@@ -23,9 +23,14 @@ public struct ZipWriter {
         var compression: ZipCompression
     }
 
-    /// A writer for a new archive at `archivePath` (replaced if it exists, when written).
-    public init(archivePath: String) {
+    /// The path named in errors (the final archive's, when `archivePath` is a temporary).
+    public let label: String
+
+    /// A writer for a new archive at `archivePath` (replaced if it exists, when written); errors
+    /// name `label` (default: `archivePath`).
+    public init(archivePath: String, label: String? = nil) {
         self.archivePath = archivePath
+        self.label = label ?? archivePath
     }
 
     /// The names added so far, sorted as they will be written.
@@ -45,11 +50,11 @@ public struct ZipWriter {
 
     private func checkNew(_ name: String) throws {
         if let reason = ZipEntryName.problem(with: name) ?? (name.hasSuffix("/") ? "directory entries are not written" : nil) {
-            throw ZipError.unsafeEntryName(archive: archivePath, entry: name, reason: reason)
+            throw ZipError.unsafeEntryName(archive: label, entry: name, reason: reason)
         }
         let key = ZipEntryName.foldedKey(name)
         if let other = pending.keys.first(where: { ZipEntryName.foldedKey($0) == key }) {
-            throw ZipError.duplicateEntry(archive: archivePath, entry: name, clashesWith: other)
+            throw ZipError.duplicateEntry(archive: label, entry: name, clashesWith: other)
         }
     }
 
@@ -62,7 +67,7 @@ public struct ZipWriter {
     public func write(progress: (@Sendable (Double) -> Void)? = nil) throws {
         var errorCode: Int32 = 0
         guard let archive = zip_open(archivePath, ZIP_CREATE | ZIP_TRUNCATE, &errorCode) else {
-            throw ZipError.writeFailed(archive: archivePath, entry: nil, reason: Self.message(forCode: errorCode))
+            throw ZipError.writeFailed(archive: label, entry: nil, reason: Self.message(forCode: errorCode))
         }
         var closed = false
         defer { if !closed { zip_discard(archive) } }
@@ -82,7 +87,7 @@ public struct ZipWriter {
         defer { box?.release() }
         if zip_close(archive) != 0 {
             let reason = String(cString: zip_strerror(archive))
-            throw ZipError.writeFailed(archive: archivePath, entry: nil, reason: reason)
+            throw ZipError.writeFailed(archive: label, entry: nil, reason: reason)
         }
         closed = true
     }
@@ -107,12 +112,12 @@ public struct ZipWriter {
             if case let .file(path) = entry.source {
                 throw ZipError.unreadableInput(path: path, reason: String(cString: zip_strerror(archive)))
             }
-            throw ZipError.writeFailed(archive: archivePath, entry: entry.name, reason: String(cString: zip_strerror(archive)))
+            throw ZipError.writeFailed(archive: label, entry: entry.name, reason: String(cString: zip_strerror(archive)))
         }
         let index = zip_file_add(archive, entry.name, source, zip_flags_t(ZIP_FL_ENC_UTF_8))
         guard index >= 0 else {
             zip_source_free(source)
-            throw ZipError.writeFailed(archive: archivePath, entry: entry.name, reason: String(cString: zip_strerror(archive)))
+            throw ZipError.writeFailed(archive: label, entry: entry.name, reason: String(cString: zip_strerror(archive)))
         }
         let i = zip_uint64_t(index)
         let method: Int32
@@ -125,7 +130,7 @@ public struct ZipWriter {
             zip_file_set_mtime(archive, i, Self.fixedTimestamp, 0) == 0,
             zip_file_set_external_attributes(archive, i, 0, zip_uint8_t(ZIP_OPSYS_UNIX), Self.regularFileAttributes) == 0
         else {
-            throw ZipError.writeFailed(archive: archivePath, entry: entry.name, reason: String(cString: zip_strerror(archive)))
+            throw ZipError.writeFailed(archive: label, entry: entry.name, reason: String(cString: zip_strerror(archive)))
         }
     }
 

@@ -20,10 +20,11 @@ import Testing
         mutating func float() -> Float { Float(next() >> 40) / Float(1 << 24) * 2 - 1 }
     }
 
-    /// (m, n, k): odd rows, n not a multiple of 16, k not a multiple of 4, and the encoder's shapes.
+    /// (m, n, k): odd rows, n not a multiple of 16, k not a multiple of 4 or of a group, and the
+    /// encoder's shapes.
     static let shapes: [(Int, Int, Int)] = [
         (1, 1, 1), (1, 16, 4), (2, 17, 5), (3, 31, 7), (5, 33, 13), (7, 47, 66), (6, 64, 64), (11, 65, 129),
-        (13, 100, 383), (25, 130, 31), (37, 384, 384), (9, 1536, 387), (4, 384, 1536),
+        (13, 100, 383), (25, 130, 31), (37, 384, 384), (9, 1536, 387), (4, 384, 1536), (6, 49, 128),
     ]
 
     @Test func kernelsThisCPURuns() {
@@ -32,45 +33,65 @@ import Testing
         #expect(Int8Kernel.best.isSupported)
     }
 
+    /// What every kernel must compute, bit for bit (include/int8_gemm.h): per (i, j), from 0, for
+    /// each group in order, `c = fma(Float(acc) · sw, sa, c)` then `c = fma(−sazp, rsw, c)`.
+    static func reference(
+        a: [UInt8], sa: [Float], sazp: [Float], w: [Int8], sw: [Float], m: Int, n: Int, k: Int, kp: Int
+    ) -> [Float] {
+        let groups = kp / Int8GEMM.group
+        var c = [Float](repeating: 0, count: m * n)
+        for i in 0..<m {
+            for j in 0..<n {
+                var out: Float = 0
+                for g in 0..<groups {
+                    var acc: Int32 = 0
+                    var rs: Int32 = 0
+                    for t in (g * Int8GEMM.group)..<min(k, (g + 1) * Int8GEMM.group) {
+                        acc += Int32(a[i * kp + t]) * Int32(w[j * k + t])
+                        rs += Int32(w[j * k + t])
+                    }
+                    let scale = sw[j * groups + g]
+                    let rsw = Float(rs) * scale
+                    out = out.addingProduct(Float(acc) * scale, sa[i * groups + g])
+                    out = out.addingProduct(-sazp[i * groups + g], rsw)
+                }
+                c[i * n + j] = out
+            }
+        }
+        return c
+    }
+
     @Test(arguments: Int8Kernel.allCases)
-    func exactInt32Sums(kernel: Int8Kernel) throws {
+    func everyKernelGivesTheReferenceBits(kernel: Int8Kernel) throws {
         guard kernel.isSupported else {
             print("Int8KernelTests: \(kernel.name) not run (this CPU does not support it)")
             return
         }
         var random = Random(state: 42 &+ UInt64(kernel.rawValue))
         for (m, n, k) in Self.shapes {
-            // Extremes included: weights −127…127, activations 0…255 (q = −128…127).
+            let kp = Int8GEMM.group * ((k + Int8GEMM.group - 1) / Int8GEMM.group)
+            let groups = kp / Int8GEMM.group
+            // Extremes included: weights −127…127, activations 0…255.
             let w = (0..<(n * k)).map { _ in Int8(random.int(-127...127)) }
-            let scalesW = (0..<n).map { _ in abs(random.float()) + 0.01 }
-            let weights = Int8Weights(quantized: w, scales: scalesW, n: n, k: k)
-            let kp = weights.paddedK
-            #expect(kp % 4 == 0 && kp >= k && kp < k + 4)
-            var a = [UInt8](repeating: 128, count: m * kp)
+            let sw = (0..<(n * groups)).map { _ in abs(random.float()) + 0.01 }
+            let weights = Int8Weights(quantized: w, scales: sw, n: n, k: k)
+            #expect(weights.paddedK == kp && weights.groups == groups)
+            var a = [UInt8](repeating: 0, count: m * kp)
             for i in 0..<m { for j in 0..<k { a[i * kp + j] = UInt8(random.int(0...255)) } }
-            let scalesA = (0..<m).map { _ in abs(random.float()) + 0.01 }
-            var reference = [Int32](repeating: 0, count: m * n)
-            for i in 0..<m {
-                for j in 0..<n {
-                    var s: Int32 = 0
-                    for t in 0..<k { s += (Int32(a[i * kp + t]) - 128) * Int32(w[j * k + t]) }
-                    reference[i * n + j] = s
-                }
-            }
+            let sa = (0..<(m * groups)).map { _ in abs(random.float()) + 0.01 }
+            let sazp = sa.map { $0 * Float(random.int(0...255)) }
+            let expected = Self.reference(a: a, sa: sa, sazp: sazp, w: w, sw: sw, m: m, n: n, k: k, kp: kp)
             // As the encoder's threads do: blocks of columns whose inner bounds are multiples of 16.
             let split = n / 2 / 16 * 16
             let blocks = split > 0 ? [0..<split, split..<n] : [0..<n]
-            var exact = [Int32](repeating: .min, count: m * n)
-            var scaled = [Float](repeating: .nan, count: m * n)
+            var c = [Float](repeating: .nan, count: m * n)
             for block in blocks {
-                Int8GEMM.multiplyExact(a, rows: m, weights: weights, columns: block, into: &exact, ldc: n, kernel: kernel)
-                Int8GEMM.multiply(a, rows: m, scales: scalesA, weights: weights, columns: block, into: &scaled, ldc: n, kernel: kernel)
+                Int8GEMM.multiply(a, rows: m, scales: sa, offsets: sazp, weights: weights, columns: block, into: &c, ldc: n, kernel: kernel)
             }
-            #expect(exact == reference, "\(kernel.name) m \(m) n \(n) k \(k)")
-            let expected = (0..<(m * n)).map { Float(reference[$0]) * scalesA[$0 / n] * scalesW[$0 % n] }
-            #expect(scaled == expected, "\(kernel.name) scaled m \(m) n \(n) k \(k)")
+            let same = zip(c, expected).allSatisfy { $0.bitPattern == $1.bitPattern }
+            #expect(same, "\(kernel.name) m \(m) n \(n) k \(k)")
         }
-        print("Int8KernelTests: \(kernel.name) equals the int32 reference on \(Self.shapes.count) shapes")
+        print("Int8KernelTests: \(kernel.name) gives the reference bits on \(Self.shapes.count) shapes")
     }
 
     /// Writes only its columns: a block leaves the other columns of the output alone.
@@ -78,53 +99,118 @@ import Testing
     func writesOnlyItsColumns(kernel: Int8Kernel) {
         let (m, n, k) = (3, 40, 9)
         let weights = Int8Weights(quantized: [Int8](repeating: 1, count: n * k), scales: [Float](repeating: 1, count: n), n: n, k: k)
-        let a = [UInt8](repeating: 129, count: m * weights.paddedK)
-        var c = [Int32](repeating: -7, count: m * n)
-        Int8GEMM.multiplyExact(a, rows: m, weights: weights, columns: 16..<33, into: &c, ldc: n, kernel: kernel)
+        var a = [UInt8](repeating: 0, count: m * weights.paddedK)
+        for i in 0..<m { for j in 0..<k { a[i * weights.paddedK + j] = 3 } }
+        var c = [Float](repeating: -7, count: m * n)
+        Int8GEMM.multiply(
+            a, rows: m, scales: [Float](repeating: 1, count: m), offsets: [Float](repeating: 2, count: m), weights: weights,
+            columns: 16..<33, into: &c, ldc: n, kernel: kernel)
+        // Σ (3 − 2) · 1 over k = 9.
         for i in 0..<m {
-            for j in 0..<n { #expect(c[i * n + j] == ((16..<33).contains(j) ? Int32(k) : -7), "\(kernel.name) \(i),\(j)") }
+            for j in 0..<n { #expect(c[i * n + j] == ((16..<33).contains(j) ? Float(k) : -7), "\(kernel.name) \(i),\(j)") }
         }
     }
 
-    @Test func quantizesRowsPerRow() {
+    /// Per (row, group), asymmetric over [min(0, min a), max(0, max a)]: a group of positives (zero
+    /// point 0), one of negatives (zero point 255), a mixed one, a zero one, one with a NaN (zeros),
+    /// and a short last group.
+    @Test func quantizesRowsPerGroupAsymmetrically() {
         var random = Random(state: 7)
-        let (m, k, lda) = (5, 13, 15)
+        let k = 64 * 5 + 13
+        let (m, lda) = (2, k + 3)
         var a = (0..<(m * lda)).map { _ in random.float() * 3 }
-        a.replaceSubrange(lda..<(lda + k), with: [Float](repeating: 0, count: k))  // a zero row
-        a[2 * lda + 3] = -10  // the maximum is negative
-        let kp = 16
-        var q = [UInt8](repeating: 0, count: m * kp)
-        var scales = [Float](repeating: -1, count: m)
-        Int8GEMM.quantizeRows(a, rows: m, k: k, lda: lda, into: &q, paddedK: kp, scales: &scales)
+        for j in 0..<64 { a[j] = abs(a[j]) + 0.5 }  // group 0: positives
+        for j in 64..<128 { a[j] = -abs(a[j]) - 0.25 }  // group 1: negatives
+        for j in 192..<256 { a[j] = 0 }  // group 3: zeros
+        a[256 + 5] = .nan  // group 4: a NaN
+        let kp = 64 * 6
+        var q = [UInt8](repeating: 99, count: m * kp)
+        var sa = [Float](repeating: -1, count: m * 6)
+        var sazp = [Float](repeating: -1, count: m * 6)
+        Int8GEMM.quantizeRows(a, rows: m, k: k, lda: lda, into: &q, paddedK: kp, scales: &sa, offsets: &sazp)
         for i in 0..<m {
-            let row = a[(i * lda)..<(i * lda + k)]
-            let maxAbs = row.map(abs).max()!
-            #expect(scales[i] == maxAbs / 127)
-            let inv: Float = maxAbs > 0 ? 127 / maxAbs : 0
-            for j in 0..<k {
-                let v = Int(min(127, max(-127, row[i * lda + j] * inv)).rounded(.toNearestOrEven))
-                #expect(Int(q[i * kp + j]) == v + 128, "row \(i) column \(j)")
+            for g in 0..<6 {
+                let range = (g * 64)..<min(k, (g + 1) * 64)
+                let x = range.map { a[i * lda + $0] }
+                let hi = max(0, x.max()!)
+                let lo = min(0, x.min()!)
+                let id = "row \(i) group \(g)"
+                if x.contains(where: \.isNaN) || hi - lo == 0 {
+                    #expect(sa[i * 6 + g] == 0 && sazp[i * 6 + g] == 0, "\(id)")
+                    #expect(range.allSatisfy { q[i * kp + $0] == 0 }, "\(id)")
+                    continue
+                }
+                let scale = (hi - lo) / 255
+                let inv = 255 / (hi - lo)
+                let zp = min(255, (-lo * inv).rounded(.toNearestOrEven))
+                #expect(sa[i * 6 + g] == scale, "\(id)")
+                #expect(sazp[i * 6 + g] == scale * zp, "\(id)")
+                if i == 0 && g == 0 { #expect(zp == 0) }
+                if i == 0 && g == 1 { #expect(zp == 255) }
+                for (t, v) in zip(range, x) {
+                    let expected = min(255, max(0, (v * inv).rounded(.toNearestOrEven) + zp))
+                    #expect(Float(q[i * kp + t]) == expected, "\(id) column \(t)")
+                    // Dequantized, within half a step of the value.
+                    #expect(abs(scale * Float(q[i * kp + t]) - scale * zp - v) <= scale * 0.5001, "\(id) column \(t)")
+                }
             }
-            for j in k..<kp { #expect(q[i * kp + j] == 128) }
+            #expect(q[(i * kp + k)..<((i + 1) * kp)].allSatisfy { $0 == 0 }, "row \(i) padding")
         }
-        #expect(q[2 * kp + 3] == 1)  // −127 + 128
-        #expect(scales[1] == 0 && q[kp..<(kp + k)].allSatisfy { $0 == 128 })
     }
 
-    @Test func quantizesWeightsPerOutputChannel() {
-        let (n, k) = (3, 5)
-        let w: [Float] = [0.5, -1, 0.25, 0, 1, /**/ 0, 0, 0, 0, 0, /**/ 2, 0.0079, -0.0079, 1.0, -2]
+    @Test func quantizesWeightsPerOutputAndGroup() {
+        // Two outputs, k = 70: groups 0...63 and 64...69.
+        let (n, k) = (2, 70)
+        var w = [Float](repeating: 0, count: n * k)
+        w[0] = 2; w[1] = 0.0079; w[2] = -0.0079; w[3] = 1; w[4] = -2  // row 0, group 0: scale 2/127
+        w[64] = 0.5; w[65] = -1; w[66] = 0.25  // row 0, group 1: scale 1/127
+        // row 1 group 0 stays zero; row 1 group 1:
+        w[k + 69] = -4
         let weights = Int8Weights(quantizing: w, n: n, k: k)
-        let scales = Array(UnsafeBufferPointer(start: weights.scales, count: n))
-        let expectedScales: [Float] = [Float(1) / 127, 0, Float(2) / 127]
-        #expect(scales == expectedScales)
-        // Row 2: 2 · 63.5 = 127, 0.0079 · 63.5 = 0.50165 → 1, 1 · 63.5 = 63.5 → 64 (ties to even).
-        let a = [UInt8](repeating: 128, count: 8).enumerated().map { $0.offset < k ? UInt8(129) : 128 }
-        var c = [Int32](repeating: 0, count: n)
-        Int8GEMM.multiplyExact(a, rows: 1, weights: weights, columns: 0..<n, into: &c, ldc: n, kernel: .scalar)
-        let row0: Int32 = 64 - 127 + 32 + 0 + 127
-        let row2: Int32 = 127 + 1 - 1 + 64 - 127
-        #expect(c == [row0, 0, row2])
+        #expect(weights.scale(output: 0, group: 0) == 2 / 127 && weights.scale(output: 0, group: 1) == 1 / 127)
+        #expect(weights.scale(output: 1, group: 0) == 0 && weights.scale(output: 1, group: 1) == 4 / 127)
+        // Activations: all ones with scale 1, zero point 0 → the sums of the quantized rows, scaled.
+        var a = [UInt8](repeating: 0, count: weights.paddedK)
+        for j in 0..<k { a[j] = 1 }
+        var c = [Float](repeating: 0, count: n)
+        Int8GEMM.multiply(a, rows: 1, scales: [1, 1], offsets: [0, 0], weights: weights, columns: 0..<n, into: &c, ldc: n, kernel: .scalar)
+        // Row 0 group 0: 127 + round(0.50165) = 1, −1, 63.5 → 64 (ties to even), −127 → Σ 64.
+        // Group 1: 63.5 → 64, −127, 31.75 → 32 → Σ −31.
+        let (s0, s1): (Float, Float) = (2 / 127, 1 / 127)
+        #expect(c[0] == Float(64) * s0 + Float(-31) * s1)
+        #expect(c[1] == -127 * (4 / 127 as Float))
+    }
+
+    /// Quantized, the product approximates the Float32 one on realistic values (a LayerNorm-like
+    /// input with an outlier channel and small Gaussian-like weights).
+    @Test(arguments: Int8Kernel.supported)
+    func approximatesTheFloatProduct(kernel: Int8Kernel) {
+        var random = Random(state: 11)
+        let (m, n, k) = (9, 70, 384)
+        var a = (0..<(m * k)).map { _ in random.float() + random.float() + 0.3 }
+        for i in 0..<m { a[i * k + 17] = 12 }  // an outlier channel
+        let w = (0..<(n * k)).map { _ in (random.float() + random.float()) * 0.05 }
+        let weights = Int8Weights(quantizing: w, n: n, k: k)
+        let kp = weights.paddedK
+        var q = [UInt8](repeating: 0, count: m * kp)
+        var sa = [Float](repeating: 0, count: m * weights.groups)
+        var sazp = sa
+        Int8GEMM.quantizeRows(a, rows: m, k: k, lda: k, into: &q, paddedK: kp, scales: &sa, offsets: &sazp)
+        var c = [Float](repeating: 0, count: m * n)
+        Int8GEMM.multiply(q, rows: m, scales: sa, offsets: sazp, weights: weights, columns: 0..<n, into: &c, ldc: n, kernel: kernel)
+        var worst: Float = 0
+        for i in 0..<m {
+            var dot: Float = 0, e2: Float = 0, r2: Float = 0
+            for j in 0..<n {
+                var r: Float = 0
+                for t in 0..<k { r += a[i * k + t] * w[j * k + t] }
+                dot += r * c[i * n + j]
+                e2 += c[i * n + j] * c[i * n + j]
+                r2 += r * r
+            }
+            worst = max(worst, 1 - dot / (e2 * r2).squareRoot())
+        }
+        #expect(worst < 1e-4, "\(kernel.name): 1 − cosine \(worst)")
     }
 
     @Test func kernelFromEnvironmentValue() throws {

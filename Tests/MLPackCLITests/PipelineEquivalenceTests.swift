@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import MLPackBLAS
 import MLPackCore
 import MLPackServer
 import MLPackTestSupport
@@ -114,9 +115,11 @@ import Testing
             for (item, server) in zip(group, served) {
                 let bodyFile = temp.appendingPathComponent("body-\(compared)")
                 try Data(item.body).write(to: bodyFile)
+                // The same OpenBLAS kernels as this process (the binary would otherwise pick its own,
+                // KernelDispatch): one road through core means the same bits, kernels aside.
                 let run = try CLIRunner.run([
                     "predict", "-m", directory.path, "-i", bodyFile.path, "--content-type", item.contentType,
-                ])
+                ], environment: [KernelDispatch.coreVariable: BLAS.coreName])
                 let cli: Answer
                 if run.status == 0 {
                     cli = Answer(ok: true, text: String(run.stdout.dropLast(run.stdout.hasSuffix("\n") ? 1 : 0)))

@@ -132,7 +132,9 @@ import Testing
     /// With `--workers 2` two model calls run at once (each on its own pool thread); with one
     /// worker they never overlap. Shown by the calls' own start and end times, not by a timer.
     @Test(arguments: [1, 2]) func workersRunModelCallsAtOnce(workers: Int) async throws {
-        let model = OverlapProbe()
+        // Two workers: each call waits (up to 60 s) for the other to start, so they overlap as soon as
+        // both requests reach the model. One worker: 300 ms each, and they must not overlap.
+        let model = OverlapProbe(expected: 2, patience: workers == 2 ? .seconds(60) : .milliseconds(300))
         var configuration = ScoringServerConfiguration(port: 0)
         configuration.batching.maxConcurrentBatches = workers
         configuration.batching.maxBatchSize = 1
@@ -162,7 +164,9 @@ import Testing
     }
 }
 
-/// A model whose calls block their thread for 300 ms and record when and where they ran.
+/// A model whose calls block their thread until `expected` calls have started (at most `patience`;
+/// with one worker the second never can, so each call holds `patience`), then record when and where
+/// they ran. Overlap is then decided by the server's workers, not by how loaded the machine is.
 final class OverlapProbe: LoadedModel, Sendable {
     struct Call: Sendable, CustomStringConvertible {
         var start: ContinuousClock.Instant
@@ -174,11 +178,24 @@ final class OverlapProbe: LoadedModel, Sendable {
     var flavorName: String { "probe" }
     var signature: ModelSignature? { nil }
     private let recorded = Mutex<[Call]>([])
+    private let started = Mutex(0)
+    let expected: Int
+    let patience: Duration
+
+    init(expected: Int, patience: Duration) {
+        self.expected = expected
+        self.patience = patience
+    }
+
     var calls: [Call] { recorded.withLock { $0.sorted { $0.start < $1.start } } }
 
     func predict(_ input: ModelInput, params: JSONObject) throws -> PredictionOutput {
         let start = ContinuousClock.now
-        Thread.sleep(forTimeInterval: 0.3)
+        started.withLock { $0 += 1 }
+        let deadline = start + patience
+        while started.withLock({ $0 }) < expected && ContinuousClock.now < deadline {
+            Thread.sleep(forTimeInterval: 0.005)
+        }
         let thread = String(describing: Unmanaged.passUnretained(Thread.current).toOpaque())
         recorded.withLock { $0.append(Call(start: start, end: .now, thread: thread)) }
         return .value(.int(1))

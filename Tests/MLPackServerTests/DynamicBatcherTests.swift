@@ -7,14 +7,36 @@ import Testing
 
 @Suite struct DynamicBatcherTests {
     /// Records batch sizes; doubles each input.
+    /// Holds callers until opened; stays open.
+    actor Gate {
+        private var isOpen = false
+        private var waiters: [CheckedContinuation<Void, Never>] = []
+
+        func wait() async {
+            if isOpen { return }
+            await withCheckedContinuation { waiters.append($0) }
+        }
+
+        func open() {
+            isOpen = true
+            waiters.forEach { $0.resume() }
+            waiters = []
+        }
+    }
+
     final class Recorder: Sendable {
         let batches = Mutex<[[Int]]>([])
         let delay: Duration
+        let gate: Gate?
 
-        init(delay: Duration = .zero) { self.delay = delay }
+        init(delay: Duration = .zero, gate: Gate? = nil) {
+            self.delay = delay
+            self.gate = gate
+        }
 
         func run(_ inputs: [Int]) async throws -> [Int] {
             batches.withLock { $0.append(inputs) }
+            if let gate { await gate.wait() }
             if delay > .zero { try await Task.sleep(for: delay) }
             return inputs.map { $0 * 2 }
         }
@@ -23,7 +45,7 @@ import Testing
     }
 
     /// Waits (polling, at most `seconds`) until `condition` holds; fails the test when it never does.
-    static func eventually(seconds: Double = 10, _ condition: () async -> Bool) async throws {
+    static func eventually(seconds: Double = 120, _ condition: () async -> Bool) async throws {
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
         while !(await condition()) {
             guard ContinuousClock.now < deadline else {
@@ -128,9 +150,10 @@ import Testing
     }
 
     @Test func cancelledRequestsLeaveTheQueue() async throws {
-        // The first call runs long enough that the cancellation surely lands while the second row
-        // waits, however loaded the machine; each step waits for its state, not a fixed time.
-        let recorder = Recorder(delay: .seconds(1))
+        // The first call holds until the test opens the gate, so the cancellation lands while the
+        // second row waits, however loaded the machine; each step waits for its state.
+        let gate = Gate()
+        let recorder = Recorder(gate: gate)
         let batcher = DynamicBatcher<Int, Int>(
             name: "t", configuration: .init(maxBatchSize: 1, maxDelay: .zero, maxQueuedRows: 10)
         ) { try await recorder.run($0) }
@@ -141,6 +164,7 @@ import Testing
         waiting.cancel()
         await #expect(throws: CancellationError.self) { try await waiting.value }
         #expect(await batcher.queuedRowCount == 0)
+        await gate.open()
         #expect(try await running.value == [2])
         try await Task.sleep(for: .milliseconds(100))
         #expect(recorder.sizes == [1], "the cancelled row never reached the model")

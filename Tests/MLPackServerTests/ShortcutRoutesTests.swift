@@ -101,9 +101,10 @@ import Testing
     }
 
     @Test func aFullQueueAnswers503WithRetryAfter() async throws {
-        // The first call runs 1.5 s: the second request is surely queued behind it, however loaded
-        // the machine, when the third arrives.
-        let model = CountingTextModel(delay: .milliseconds(1500))
+        // The first call holds until the test opens the gate, so the queue's state is the test's
+        // to set, however loaded the machine; each step waits for its state, not a fixed time.
+        let gate = DispatchSemaphore(value: 0)
+        let model = CountingTextModel(gate: gate)
         try await withServer(model: model, configure: {
             $0.maxRowsPerRequest = 2
             $0.batching = .init(maxBatchSize: 2, maxDelay: .zero, maxQueuedRows: 2, retryAfterSeconds: 2)
@@ -111,8 +112,14 @@ import Testing
             async let first = client.post("/embed", contentType: "application/json", body: #"{"inputs": ["a", "b"]}"#)
             try await DynamicBatcherTests.eventually { model.batchSizes == [2] }
             async let second = client.post("/embed", contentType: "application/json", body: #"{"inputs": ["c", "d"]}"#)
-            try await Task.sleep(for: .milliseconds(400))
+            try await DynamicBatcherTests.eventually {
+                let metrics = (try? await client.get("/metrics").text) ?? ""
+                return metrics.split(separator: "\n").contains {
+                    $0.hasPrefix("mlpack_batch_queue_rows") && Double($0.split(separator: " ").last ?? "") == 2
+                }
+            }
             let third = try await client.post("/embed", contentType: "application/json", body: #"{"inputs": ["e"]}"#)
+            gate.signal()
             #expect(third.status.code == 503)
             #expect(third.headers[.retryAfter] == "2")
             #expect(third.json?["error_code"] as? String == "TEMPORARILY_UNAVAILABLE")

@@ -5,15 +5,22 @@
 #include <stdint.h>
 
 /// Int8 matrix products for the encoder's linear layers: `C[m×n] = A[m×k] · Wᵀ` with `W` in the
-/// `nn.Linear` layout `[n×k]`, both quantized symmetrically to int8, int32 accumulation.
+/// `nn.Linear` layout `[n×k]`, both quantized to 8 bits **per group of 64 consecutive k**, int32
+/// accumulation within a group, Float32 across groups.
 ///
 /// Operands
-/// - A (activations): `m` rows of `kp` bytes (`kp` = `k` rounded up to a multiple of 4), each value
-///   stored as `q + 128` (u8) where `q` in [-127, 127] is the int8 value; padding holds 128 (q = 0).
-/// - W (weights): packed once by `mlpack_i8_pack` into blocks of 16 output columns × 4 k, the layout
-///   VNNI's `dpbusd` consumes: byte `((b · kp/4 + g) · 16 + c) · 4 + t` is `W[16b + c][4g + t]`
-///   (zero past `n` and past `k`). `rowsums[j]` = `Σ_k W[j][k]` corrects the +128 of A.
-/// Every kernel computes the same exact int32 sums `Σ_k q_A[i][k] · W[j][k]`.
+/// - A (activations): `m` rows of `kp` bytes (`kp` = `k` rounded up to a multiple of 64), quantized
+///   asymmetrically per (row, group): `a ≈ sa · (q − zp)` with `q`, `zp` in [0, 255]. The caller
+///   keeps `sa[i·G + g]` and `sazp[i·G + g]` = `sa · zp` (`G` = `kp / 64` groups).
+/// - W (weights): quantized symmetrically per (output column, group): `w ≈ sw · q`, `q` in
+///   [-127, 127]; packed by `mlpack_i8_pack` into blocks of 16 output columns × 4 k, the layout
+///   VNNI's `dpbusd` consumes: byte `((b · kp/4 + s) · 16 + c) · 4 + t` is `W[16b + c][4s + t]` (zero
+///   past `n` and past `k`). Per group `g` and column `j` (index `g · np + j`, `np` = `n` rounded up
+///   to 16, zero past `n`): `sw`, `rs` = `Σ_{k∈g} q`, and `rsw` = `rs · sw`.
+///
+/// Result, the same bits from every kernel: for each (i, j), starting from `c = 0`, for each group
+/// `g` in order, with `acc` the exact int32 `Σ_{k∈g} qa · qw`:
+///   `c = fma((float)acc · sw, sa, c)`, then `c = fma(-sazp, rsw, c)`.
 
 #ifdef __cplusplus
 extern "C" {
@@ -26,35 +33,45 @@ enum {
     MLPACK_I8_AVX512VNNI = 3,
 };
 
+/// k values per quantization group.
+enum { MLPACK_I8_GROUP = 64 };
+
 /// Whether this build and this CPU (and its operating system) can run `kernel`.
 int mlpack_i8_supported(int kernel);
 
-/// `k` rounded up to a multiple of 4.
+/// `k` rounded up to a multiple of `MLPACK_I8_GROUP`.
 int mlpack_i8_padded_k(int k);
 
-/// Bytes of the packed form of an `[n×k]` matrix: `⌈n/16⌉ · 16 · padded_k`.
+/// `n` rounded up to a multiple of 16.
+int mlpack_i8_padded_n(int n);
+
+/// Bytes of the packed form of an `[n×k]` matrix: `padded_n · padded_k`.
 size_t mlpack_i8_packed_bytes(int n, int k);
 
-/// Quantizes each row of `w` (`[n×k]`, row-major) symmetrically: `scales[j]` = `max|w_j| / 127`,
-/// `q[j][k]` = `w[j][k] / scales[j]` rounded to nearest (even), in [-127, 127] (a zero row gives
-/// scale 0 and zeros). Writes `q` (`n·k` bytes, row-major).
+/// Quantizes `w` (`[n×k]`, row-major) per (row, group), symmetrically: `scales[j·G + g]` =
+/// `max|w| / 127` over the group, `q[j·k + i]` = `w / scale` rounded to nearest (even), in
+/// [-127, 127]. A zero (or non-finite) group gives scale 0 and zeros.
 void mlpack_i8_quantize_weights(const float *w, int n, int k, int8_t *q, float *scales);
 
-/// Packs int8 `q` (`[n×k]`, row-major) into `packed` (`mlpack_i8_packed_bytes(n, k)` bytes) and writes
-/// `rowsums[j]` = `Σ_k q[j][k]`.
-void mlpack_i8_pack(const int8_t *q, int n, int k, int8_t *packed, int32_t *rowsums);
+/// Packs int8 `q` (`[n×k]`, row-major) with its `scales[j·G + g]` into `packed`
+/// (`mlpack_i8_packed_bytes(n, k)` bytes) and the per-group column vectors `sw`, `rs`, `rsw`
+/// (`G · padded_n` each, index `g · padded_n + j`).
+void mlpack_i8_pack(
+    const int8_t *q, const float *scales, int n, int k, int8_t *packed, float *sw, int32_t *rs, float *rsw);
 
-/// Quantizes rows `[0, m)` of `a` (row stride `lda` floats, `k` used) per row: `scales[i]` =
-/// `max|a_i| / 127`, `qa[i·kp + k]` = 128 + round(a / scale) (round to nearest even), padding 128.
-void mlpack_i8_quantize_rows(const float *a, int m, int k, int lda, uint8_t *qa, int kp, float *scales);
+/// Quantizes rows `[0, m)` of `a` (row stride `lda` floats, `k` used) per (row, group),
+/// asymmetrically over [min(0, min a), max(0, max a)]: `sa` = (hi − lo) / 255, `zp` =
+/// round(−lo / sa), `qa[i·kp + x]` = clamp(round(a / sa) + zp, 0, 255); padding 0. Writes
+/// `sa[i·G + g]` and `sazp[i·G + g]` = `sa · zp`. A zero (or non-finite) group gives zeros.
+void mlpack_i8_quantize_rows(
+    const float *a, int m, int k, int lda, uint8_t *qa, int kp, float *sa, float *sazp);
 
-/// Columns `[n0, n1)` of the product (`n0` a multiple of 16, `n1 <= n`) for all `m` rows of `qa`:
-/// - `ci != NULL`: `ci[i·ldc + j]` = the exact int32 sum;
-/// - else `cf[i·ldc + j]` = `((float)sum · sa[i]) · sw[j]`.
-/// `kernel` must be supported (`mlpack_i8_supported`); an unsupported one runs the scalar kernel.
+/// Columns `[n0, n1)` of the product (`n0` a multiple of 16, `n1 <= n`) for all `m` rows of `qa`
+/// into `c[i·ldc + j]`. `kernel` must be supported (`mlpack_i8_supported`); an unsupported one
+/// runs the scalar kernel.
 void mlpack_i8_gemm(
-    int kernel, const uint8_t *qa, int m, int kp, const int8_t *packed, const int32_t *rowsums, int n, int n0, int n1,
-    int32_t *ci, float *cf, int ldc, const float *sa, const float *sw);
+    int kernel, const uint8_t *qa, int m, int kp, const float *sa, const float *sazp, const int8_t *packed,
+    const float *sw, const int32_t *rs, const float *rsw, int n, int n0, int n1, float *c, int ldc);
 
 #ifdef __cplusplus
 }

@@ -2,20 +2,24 @@
 import Glibc
 #endif
 import Foundation
+import MLPackCore
 
 /// Reads a file (or stdin) as a stream of lines with `read(2)` semantics: whatever bytes are there,
 /// never waiting for a full buffer, so a co-process that writes one line and waits for its answer
 /// gets it at once. Memory stays bounded by the longest line and one batch.
 final class LineReader {
-    static let maxLineBytes = 16 << 20
     static let chunkBytes = 1 << 16
+    /// Longest line accepted.
+    let maxLineBytes: Int
     private let fd: Int32
     private let ownsDescriptor: Bool
     private var buffer: [UInt8] = []
     private var start = 0
+    private var scanned = 0
     private var eof = false
 
-    init(path: String) throws {
+    init(path: String, maxLineBytes: Int = 16 << 20) throws {
+        self.maxLineBytes = maxLineBytes
         if path == "-" {
             fd = STDIN_FILENO
             ownsDescriptor = false
@@ -34,15 +38,19 @@ final class LineReader {
 
     /// The next lines (without their `\n`), at most `limit`: waits until at least one complete
     /// line (or the end) is there, then adds only the lines already waiting, without waiting
-    /// again. `nil` at the end. A last line without `\n` counts as a line.
-    func nextBatch(limit: Int) throws -> [[UInt8]]? {
+    /// again. `nil` at the end. A last line without `\n` counts as a line. The batch also ends
+    /// once its lines hold `maxBytes` bytes (it always has at least one line).
+    func nextBatch(limit: Int, maxBytes: Int = .max) throws -> [[UInt8]]? {
         var lines: [[UInt8]] = []
+        var bytes = 0
         while true {
-            while lines.count < limit, let newline = buffer[start...].firstIndex(of: 0x0A) {
+            while lines.count < limit, bytes < maxBytes, let newline = nextNewline() {
+                if newline - start > maxLineBytes { throw Self.tooLong(maxLineBytes) }
                 lines.append(Array(buffer[start..<newline]))
+                bytes += newline - start
                 start = newline + 1
             }
-            if lines.count >= limit { return lines }
+            if lines.count >= limit || bytes >= maxBytes { return released(lines) }
             if eof {
                 if start < buffer.count {
                     lines.append(Array(buffer[start...]))
@@ -50,9 +58,38 @@ final class LineReader {
                 }
                 return lines.isEmpty ? nil : lines
             }
-            if !lines.isEmpty && !moreIsWaiting() { return lines }
+            // A started batch is not held open for a line that would take it past `maxBytes`.
+            if !lines.isEmpty && (buffer.count - start + bytes >= maxBytes || !moreIsWaiting()) { return released(lines) }
             try fill()
         }
+    }
+
+    /// Returns `lines` after letting go of the buffer's memory when it held long lines (they are
+    /// copied out): a batch is then held once, not twice.
+    private func released(_ lines: [[UInt8]]) -> [[UInt8]] {
+        if buffer.capacity > 4 * Self.chunkBytes {
+            buffer = Array(buffer[start...])
+            scanned = max(0, scanned - start)
+            start = 0
+        }
+        return lines
+    }
+
+    /// The index of the next `\n` at or after `start`, searching each byte once however many reads a
+    /// long line takes (`scanned`: where the last search stopped).
+    private func nextNewline() -> Int? {
+        let from = max(start, scanned)
+        guard from < buffer.count else { return nil }
+        let found: Int? = buffer.withUnsafeBytes { raw in
+            guard let hit = memchr(raw.baseAddress! + from, 0x0A, raw.count - from) else { return nil }
+            return raw.baseAddress!.distance(to: UnsafeRawPointer(hit))
+        }
+        scanned = found.map { $0 + 1 } ?? buffer.count
+        return found
+    }
+
+    static func tooLong(_ limit: Int) -> CocoaError {
+        CocoaError(.fileReadTooLarge, userInfo: [NSLocalizedDescriptionKey: "a line is longer than \(limit) bytes (--max-body-bytes)"])
     }
 
     /// Whether a read would return at once (data or end of file).
@@ -65,11 +102,10 @@ final class LineReader {
     private func fill() throws {
         if start > 0 {
             buffer.removeSubrange(0..<start)
+            scanned = max(0, scanned - start)
             start = 0
         }
-        if buffer.count > Self.maxLineBytes {
-            throw CocoaError(.fileReadTooLarge, userInfo: [NSLocalizedDescriptionKey: "a line is longer than \(Self.maxLineBytes) bytes"])
-        }
+        if buffer.count > maxLineBytes { throw Self.tooLong(maxLineBytes) }
         let old = buffer.count
         buffer.append(contentsOf: repeatElement(0, count: Self.chunkBytes))
         var n: Int
@@ -86,20 +122,19 @@ final class LineReader {
     }
 }
 
-/// Writes lines to stdout or a file, flushing each so a downstream pipe sees them at once.
+/// Writes lines to stdout or a file, flushing each so a downstream pipe sees them at once. A file
+/// is written as a locked temporary next to it (``TemporaryItem``) renamed over it at ``close()``:
+/// until then the destination keeps its old contents, whatever happens to the process.
 final class LineSink {
     private let handle: FileHandle?
-    private let temp: URL?
+    private let temp: TemporaryItem?
     private let destination: URL?
 
     init(path: String?) throws {
         if let path {
             let url = URL(fileURLWithPath: path)
-            let temp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(UUID().uuidString.prefix(8))")
-            guard FileManager.default.createFile(atPath: temp.path, contents: nil) else {
-                throw CocoaError(.fileWriteNoPermission, userInfo: [NSLocalizedDescriptionKey: "cannot create \(temp.path)"])
-            }
-            handle = try FileHandle(forWritingTo: temp)
+            let temp = try TemporaryItem.file(for: url)
+            handle = FileHandle(fileDescriptor: temp.descriptor, closeOnDealloc: false)
             self.temp = temp
             destination = url
         } else {
@@ -114,11 +149,10 @@ final class LineSink {
         if let handle { try handle.write(contentsOf: Data(text.utf8)) } else { Terminal.writeOutput(text) }
     }
 
-    /// Moves the finished file into place.
+    /// Moves the finished file into place (one rename over the old file).
     func close() throws {
         guard let handle, let temp, let destination else { return }
-        try handle.close()
-        if FileManager.default.fileExists(atPath: destination.path) { try FileManager.default.removeItem(at: destination) }
-        try FileManager.default.moveItem(at: temp, to: destination)
+        try handle.synchronize()
+        try temp.commit(to: destination)
     }
 }

@@ -3,7 +3,15 @@
 /// taken positionally for unnamed schemas), each column checked with `_enforce_mlflow_datatype`
 /// or, for composite types, value by value.
 enum ColumnEnforcement {
-    static func pyList(_ names: [ColumnName]) -> String { "[" + names.map(\.pythonRepr).joined(separator: ", ") + "]" }
+    /// Most names a message lists (a request may have up to ``RequestParser/maxColumns`` columns).
+    static let maxListed = 20
+
+    /// Python's `repr()` of a list of names; a longer list shows its first ``maxListed`` names and how many more.
+    static func pyList(_ names: [ColumnName]) -> String {
+        let shown = names.prefix(maxListed).map(\.pythonRepr)
+        let more = names.count > maxListed ? ", … (\(names.count - maxListed) more)" : ""
+        return "[" + shown.joined(separator: ", ") + more + "]"
+    }
 
     static func enforce(_ frame: Table, schema: Schema, warnings: inout [String]) throws(ScoringError) -> EnforcedInput {
         let specs = schema.columns

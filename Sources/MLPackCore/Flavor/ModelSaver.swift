@@ -32,8 +32,13 @@ public struct ModelSaver: Sendable {
         }
         let parent = destination.deletingLastPathComponent()
         try fm.createDirectory(at: parent, withIntermediateDirectories: true)
-        let staging = parent.appendingPathComponent(".\(destination.lastPathComponent).mlpack-tmp-\(UUID().uuidString.prefix(8))")
-        try fm.createDirectory(at: staging, withIntermediateDirectories: false)
+        // A locked `.<name>.mlpack-tmp-<hex>` directory beside the destination (TemporaryItem):
+        // removed on failure here, or by the next save to the same place if this process is killed.
+        let temporary = try TemporaryItem.directory(for: destination)
+        let staging = temporary.url
+        guard chmod(staging.path, 0o755 & ~Self.umaskValue()) == 0 else {
+            throw TemporaryItem.Failure(path: staging.path, reason: "chmod failed: \(String(cString: strerror(errno)))")
+        }
         do {
             let content = try flavor.save(request, into: staging)
             var model = MLModel(flavors: content.flavors)
@@ -57,12 +62,19 @@ public struct ModelSaver: Sendable {
             let size = try Self.totalFileSize(staging)
             model.modelSizeBytes = size
             try model.write(to: staging.appendingPathComponent(MLModel.fileName))
-            try fm.moveItem(at: staging, to: destination)
+            if fm.fileExists(atPath: destination.path) { throw SaveError.destinationExists(destination.path) }
+            try temporary.commit(to: destination)
             return Report(directory: destination, model: model, environment: environment, sizeBytes: size)
         } catch {
-            try? fm.removeItem(at: staging)
+            temporary.discard()
             throw error
         }
+    }
+
+    static func umaskValue() -> mode_t {
+        let mask = umask(0)
+        umask(mask)
+        return mask
     }
 
     /// Sum of the sizes of all regular files under `directory` (MLflow's `get_total_file_size`).

@@ -1,7 +1,9 @@
 import Foundation
 
-/// Writes files so that readers never see a partial file: the bytes go to a temporary file in
-/// the same directory, which is then renamed over the destination.
+/// Writes files so that readers never see a partial file: the bytes go to a locked temporary file
+/// in the same directory (``TemporaryItem``: `.<name>.mlpack-tmp-<hex>`, flushed to disk), which is
+/// then renamed over the destination. Temporaries left by a killed writer are removed by the next
+/// write to the same destination.
 public enum AtomicFile {
     /// Why an atomic write failed.
     public struct WriteError: Error, CustomStringConvertible, Sendable, Equatable {
@@ -23,14 +25,12 @@ public enum AtomicFile {
         guard fm.fileExists(atPath: dir.path, isDirectory: &isDir), isDir.boolValue else {
             throw WriteError(path: url.path, reason: "directory \(dir.path) does not exist")
         }
-        let temp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(UUID().uuidString.lowercased())")
-        guard fm.createFile(atPath: temp.path, contents: data) else {
-            throw WriteError(path: url.path, reason: "cannot create temporary file \(temp.lastPathComponent)")
-        }
-        guard rename(temp.path, url.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? fm.removeItem(at: temp)
-            throw WriteError(path: url.path, reason: "rename failed: \(reason)")
+        do {
+            let temp = try TemporaryItem.file(for: url)
+            try temp.write(data)
+            try temp.commit(to: url)
+        } catch {
+            throw WriteError(path: url.path, reason: error.reason)
         }
     }
 

@@ -18,6 +18,8 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
         case controlCharacterInString(UInt8)
         /// Nesting deeper than ``JSONParser/Options/maxDepth``.
         case tooDeep(limit: Int)
+        /// More values than ``JSONParser/Options/maxValues``.
+        case tooManyValues(limit: Int)
         /// An object repeats a key and the policy is ``JSONParser/DuplicateKeyPolicy/reject``.
         case duplicateKey(String)
         /// Non-whitespace text after the document.
@@ -75,6 +77,7 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
         case .controlCharacterInString(let byte):
             what = "invalid control character U+\(String(byte, radix: 16, uppercase: true).leftPadded(to: 4)) in string"
         case .tooDeep(let limit): what = "JSON nesting deeper than \(limit) levels"
+        case .tooManyValues(let limit): what = "JSON with more than \(limit) values"
         case .duplicateKey(let key): what = "duplicate key \(JSONWriter.compact.string(.string(String(key.prefix(80)))))"
         case .trailingData: what = "extra data after the JSON value"
         }

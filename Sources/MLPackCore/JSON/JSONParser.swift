@@ -24,21 +24,28 @@ public struct JSONParser: Sendable {
         public var maxDepth: Int
         /// Maximum input size in bytes.
         public var maxInputBytes: Int
+        /// Maximum number of values (scalars, arrays, objects; keys are not counted): what the
+        /// parsed document costs in memory, whatever its size in bytes (`[0,0,…]` is two bytes a value).
+        public var maxValues: Int
         /// Duplicate key handling.
         public var duplicateKeys: DuplicateKeyPolicy
         /// Accept `NaN`, `Infinity`, `-Infinity` (Python's default).
         public var allowNonFiniteTokens: Bool
 
         public init(
-            maxDepth: Int = 512, maxInputBytes: Int = 256 << 20,
+            maxDepth: Int = 512, maxInputBytes: Int = 256 << 20, maxValues: Int = JSONParser.defaultMaxValues,
             duplicateKeys: DuplicateKeyPolicy = .reject, allowNonFiniteTokens: Bool = true
         ) {
             self.maxDepth = maxDepth
             self.maxInputBytes = maxInputBytes
+            self.maxValues = maxValues
             self.duplicateKeys = duplicateKeys
             self.allowNonFiniteTokens = allowNonFiniteTokens
         }
     }
+
+    /// Default of ``Options/maxValues``: 2,000,000 values (about 50 MB parsed).
+    public static let defaultMaxValues = 2_000_000
 
     /// The options in use.
     public var options: Options
@@ -54,12 +61,27 @@ public struct JSONParser: Sendable {
                 reason: .inputTooLarge(size: bytes.count, limit: options.maxInputBytes), line: 1, column: 1,
                 path: .root, source: source)
         }
-        let array = Array(bytes)
-        let result: Result<JSONValue, JSONParseError> = array.withUnsafeBufferPointer { buffer in
-            var reader = Reader(bytes: buffer, options: options, source: source)
-            return Result { () throws(JSONParseError) -> JSONValue in try reader.parseDocument() }
+        return try parseCounting(bytes, source: source).value
+    }
+
+    /// Parses a complete JSON document and says how many values it holds (for a caller sharing one
+    /// ``Options/maxValues`` budget among several documents).
+    public func parseCounting<Bytes: Collection>(_ bytes: Bytes, source: String? = nil) throws(JSONParseError)
+        -> (value: JSONValue, values: Int)
+    where Bytes.Element == UInt8 {
+        if bytes.count > options.maxInputBytes {
+            throw JSONParseError(
+                reason: .inputTooLarge(size: bytes.count, limit: options.maxInputBytes), line: 1, column: 1,
+                path: .root, source: source)
         }
-        return try result.get()
+        func run(_ buffer: UnsafeBufferPointer<UInt8>) -> Result<(JSONValue, Int), JSONParseError> {
+            var reader = Reader(bytes: buffer, options: options, source: source)
+            return Result { () throws(JSONParseError) -> (JSONValue, Int) in (try reader.parseDocument(), reader.values) }
+        }
+        // Contiguous bytes (arrays and their slices) are read in place, others copied once.
+        let result = bytes.withContiguousStorageIfAvailable(run) ?? Array(bytes).withUnsafeBufferPointer(run)
+        let (value, values) = try result.get()
+        return (value, values)
     }
 
     /// Parses a complete JSON document from a string.
@@ -88,6 +110,7 @@ private struct Reader {
     let source: String?
     var pos = 0
     var depth = 0
+    var values = 0
     var path: [JSONPath.Component] = []
 
     init(bytes: UnsafeBufferPointer<UInt8>, options: JSONParser.Options, source: String?) {
@@ -170,6 +193,10 @@ private struct Reader {
 
     mutating func parseValue() throws(JSONParseError) -> JSONValue {
         guard pos < bytes.count else { throw error(.unexpectedEnd(expected: "a value"), python: "Expecting value") }
+        values += 1
+        if values > options.maxValues {
+            throw error(.tooManyValues(limit: options.maxValues), python: "JSON with more than \(options.maxValues) values")
+        }
         switch bytes[pos] {
         case UInt8(ascii: "{"): return try parseObject()
         case UInt8(ascii: "["): return try parseArray()

@@ -24,9 +24,22 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
         JSONPath(components: components + [.index(index)])
     }
 
+    /// Most components printed: a deeper path shows its first and last ones around a count.
+    static let maxPrinted = 24
+
     public var description: String {
         var out = "$"
-        for c in components {
+        let shown: [(Int, Component)]
+        if components.count > Self.maxPrinted {
+            let half = Self.maxPrinted / 2
+            shown = Array(components.enumerated().prefix(half)) + Array(components.enumerated().suffix(half))
+        } else {
+            shown = Array(components.enumerated())
+        }
+        for (n, c) in shown {
+            if components.count > Self.maxPrinted, n == components.count - Self.maxPrinted / 2 {
+                out += "…(\(components.count - Self.maxPrinted) more)…"
+            }
             switch c {
             case .index(let i): out += "[\(i)]"
             case .key(let k):

@@ -58,7 +58,12 @@ public enum CSVReader {
                     } else {
                         field.append(c)
                     }
-                case UInt8(ascii: ","): endField()
+                case UInt8(ascii: ","):
+                    endField()
+                    // A comma opens one more field: refused as soon as a record passes the cap.
+                    if fields.count >= RequestParser.maxColumns {
+                        throw ScoringError.tooManyColumns(nil, limit: RequestParser.maxColumns, key: "CSV line \(recordLine)")
+                    }
                 case 0x0D where i + 1 < bytes.count && bytes[i + 1] == 0x0A: break
                 case 0x0A:
                     endRecord()

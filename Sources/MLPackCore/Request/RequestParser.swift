@@ -14,6 +14,33 @@ public struct RequestParser: Sendable {
 
     static let unifiedLLMKeys = ["messages", "prompt", "input"]
 
+    /// Most columns in a request (a CSV header, a record's keys, a `dataframe_split`'s columns, a
+    /// dict of columns): 16,384, Excel's sheet width. Each column costs a typed array and its name
+    /// whatever its width, so a header of a million names is refused while it is read.
+    public static let maxColumns = 16_384
+
+    /// Refuses `count` columns over ``maxColumns``.
+    static func checkColumns(_ count: Int, key: String? = nil) throws(ScoringError) {
+        if count > maxColumns { throw ScoringError.tooManyColumns(count, limit: maxColumns, key: key) }
+    }
+
+    /// Refuses a JSON payload whose tables would have more than ``maxColumns`` columns: an object
+    /// (a dict of columns, a record), a list of records or of rows.
+    static func checkColumns(in value: JSONValue, key: String) throws(ScoringError) {
+        switch value {
+        case .object(let o): try checkColumns(o.count, key: key)
+        case .array(let items):
+            for item in items {
+                switch item {
+                case .object(let o): try checkColumns(o.count, key: key)
+                case .array(let cells): try checkColumns(cells.count, key: key)
+                default: break
+                }
+            }
+        default: break
+        }
+    }
+
     /// Parses a body of the given content type. With `schema`, a CSV body's columns are read as
     /// the schema types them (MLflow's `parse_csv_input(schema=…)`); without, their types are
     /// inferred as `pandas.read_csv` does.
@@ -42,6 +69,7 @@ public struct RequestParser: Sendable {
         do {
             value = try JSONParser(options: jsonOptions).parse(text)
         } catch {
+            if case .tooManyValues = error.reason { throw ScoringError.tooManyJSONValues(error) }
             throw ScoringError(stage: .parse, ScoringMessages.invalidJSON(error), key: error.path.description)
         }
         return try request(from: value)
@@ -69,14 +97,20 @@ public struct RequestParser: Sendable {
         }
         switch field {
         case .dataframeSplit:
+            if case .object(let split) = data {
+                if case .array(let names)? = split["columns"] { try Self.checkColumns(names.count, key: "dataframe_split.columns") }
+                if let rows = split["data"] { try Self.checkColumns(in: rows, key: "dataframe_split.data") }
+            }
             do {
                 return ScoringRequest(payload: .table(try Table(splitJSON: data), source: .dataframeSplit), params: params)
             } catch {
                 throw ScoringError(stage: .parse, "Invalid input. \(error.message)", key: field.rawValue)
             }
         case .dataframeRecords:
+            try Self.checkColumns(in: data, key: field.rawValue)
             return ScoringRequest(payload: .table(try records(data), source: .dataframeRecords), params: params)
         case .inputs, .instances:
+            try Self.checkColumns(in: data, key: field.rawValue)
             return ScoringRequest(payload: .json(data, field: field), params: params)
         }
     }
@@ -110,10 +144,12 @@ public struct RequestParser: Sendable {
     func parseJSONLines(_ body: [UInt8]) throws(ScoringError) -> Table {
         var records: [JSONObject] = []
         var lineNumber = 0
+        // One budget of values for the whole body, as for one JSON document.
+        var budget = jsonOptions.maxValues
         for line in body.split(separator: 0x0A, omittingEmptySubsequences: false) {
             lineNumber += 1
             if Self.isBlank(line) { continue }
-            records.append(try record(line, number: lineNumber))
+            records.append(try record(line, number: lineNumber, budget: &budget))
         }
         if records.isEmpty { throw ScoringError(stage: .parse, "Invalid JSON Lines input: no records") }
         return try Self.table(records)
@@ -125,7 +161,8 @@ public struct RequestParser: Sendable {
         if Self.isBlank(line) {
             throw ScoringError(stage: .parse, "Invalid JSON Lines input: line \(number) is empty", row: number)
         }
-        return ScoringRequest(payload: .table(try Self.table([record(line, number: number)]), source: .jsonLines))
+        var budget = jsonOptions.maxValues
+        return ScoringRequest(payload: .table(try Self.table([record(line, number: number, budget: &budget)]), source: .jsonLines))
     }
 
     /// Blank, ignoring a trailing `\r`.
@@ -134,12 +171,22 @@ public struct RequestParser: Sendable {
     }
 
     /// One JSON Lines record: a JSON object on line `number` (a trailing `\r` is ignored).
-    func record(_ line: ArraySlice<UInt8>, number: Int) throws(ScoringError) -> JSONObject {
+    /// `budget`: values still allowed (the body's, shared by its lines); this line's are taken from it.
+    func record(_ line: ArraySlice<UInt8>, number: Int, budget: inout Int) throws(ScoringError) -> JSONObject {
         let trimmed = line.last == 0x0D ? line.dropLast() : line
         let value: JSONValue
         do {
-            value = try JSONParser(options: jsonOptions).parse(trimmed, source: "line \(number)")
+            var options = jsonOptions
+            options.maxValues = budget
+            let parsed = try JSONParser(options: options).parseCounting(trimmed, source: "line \(number)")
+            value = parsed.value
+            budget -= parsed.values
         } catch {
+            if case .tooManyValues = error.reason {
+                var total = error
+                total.reason = .tooManyValues(limit: jsonOptions.maxValues)
+                throw ScoringError.tooManyJSONValues(total, row: number)
+            }
             throw ScoringError(stage: .parse, "Invalid JSON Lines input: \(error)", row: number)
         }
         guard case .object(let o) = value else {
@@ -147,6 +194,7 @@ public struct RequestParser: Sendable {
                 stage: .parse, "Invalid JSON Lines input: line \(number) must be a JSON object (one record), got \(value.kindName)",
                 row: number)
         }
+        try Self.checkColumns(o.count, key: "line \(number)")
         return o
     }
 

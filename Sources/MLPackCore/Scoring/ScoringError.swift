@@ -124,6 +124,22 @@ public struct ScoringError: Error, Sendable, Equatable, CustomStringConvertible 
         ScoringError(errorCode: "REQUEST_LIMIT_EXCEEDED", message: ScoringMessages.tooManyRows(rows, limit: limit), status: 413)
     }
 
+    /// 413: a JSON body with more values than the parser reads (``JSONParser/Options/maxValues``).
+    public static func tooManyJSONValues(_ error: JSONParseError, key: String? = nil, row: Int? = nil) -> ScoringError {
+        var e = ScoringError(errorCode: "REQUEST_LIMIT_EXCEEDED", message: ScoringMessages.tooManyJSONValues(error), status: 413)
+        e.key = key
+        e.row = row
+        return e
+    }
+
+    /// 413: a request with more columns than ``RequestParser/maxColumns``.
+    public static func tooManyColumns(_ columns: Int?, limit: Int, key: String? = nil) -> ScoringError {
+        var e = ScoringError(
+            errorCode: "REQUEST_LIMIT_EXCEEDED", message: ScoringMessages.tooManyColumns(columns, limit: limit, at: key), status: 413)
+        e.key = key
+        return e
+    }
+
     /// 503 with `Retry-After`: the batch queue is full.
     public static func overloaded(retryAfterSeconds: Int) -> ScoringError {
         ScoringError(

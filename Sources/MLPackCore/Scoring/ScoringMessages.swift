@@ -98,11 +98,25 @@ public enum ScoringMessages {
     // MARK: mlpack's limits
 
     public static func bodyTooLarge(limit: Int) -> String {
-        "The request body is larger than this server's limit of \(limit) bytes (--max-body-bytes)."
+        "The request body is larger than the limit of \(limit) bytes (--max-body-bytes)."
     }
 
     public static func tooManyRows(_ rows: Int, limit: Int) -> String {
-        "The request has \(rows) rows, more than this server's limit of \(limit) rows per request (--max-rows)."
+        "The request has \(rows) rows, more than the limit of \(limit) rows per request (--max-rows)."
+    }
+
+    public static func tooManyJSONValues(_ error: JSONParseError) -> String {
+        var limit = 0
+        if case .tooManyValues(let l) = error.reason { limit = l }
+        let source = error.source.map { "\($0) " } ?? ""
+        return "The request's JSON \(source)has more than \(limit) values (the limit per JSON document; "
+            + "passed at line \(error.line), column \(error.column))."
+    }
+
+    /// `columns`: nil when the count stopped at the limit (a CSV header is refused while read).
+    public static func tooManyColumns(_ columns: Int?, limit: Int, at place: String? = nil) -> String {
+        "The request has \(columns.map(String.init) ?? "more than \(limit)") columns\(place.map { " (\($0))" } ?? ""); "
+            + "at most \(limit) columns per request are read."
     }
 
     public static func overloaded(retryAfterSeconds: Int) -> String {

@@ -201,6 +201,7 @@ struct ScoringHandlers: Sendable {
         do {
             value = try JSONParser(options: service.pipeline.parser.jsonOptions).parse(body)
         } catch {
+            if case .tooManyValues = error.reason { throw ScoringError.tooManyJSONValues(error) }
             if error.isDepthLimit { throw ScoringError.badRequest(ScoringMessages.invalidJSON(error)) }
             throw ScoringError.badRequest("\(route): the body is not valid JSON: \(error.pythonMessage).")
         }

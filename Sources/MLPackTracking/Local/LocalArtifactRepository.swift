@@ -1,4 +1,5 @@
 import Foundation
+import MLPackCore
 import NIOPosix
 
 #if canImport(Glibc)
@@ -194,7 +195,8 @@ public struct LocalArtifactRepository: ArtifactRepository {
             let name = withUnsafePointer(to: &entry.pointee.d_name) {
                 String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))
             }
-            if name != "." && name != ".." { names.append(name) }
+            // A temporary (`.<file>.mlpack-tmp-…`) is not an artifact: one left by a killed upload is skipped.
+            if name != "." && name != ".." && !TemporaryItem.isTemporaryName(name) { names.append(name) }
         }
         for name in names {
             var st = stat()
@@ -226,15 +228,19 @@ public struct LocalArtifactRepository: ArtifactRepository {
     /// Streams `source` to a temporary file in `directory`, then renames it to `name`.
     private static func copy(from source: Int32, sourcePath: String, intoDirectory directory: Int32, name: String,
                              displayPath: String) throws(TrackingError) {
-        let temporary = ".\(name).mlpack-\(UUID().uuidString.prefix(8)).tmp"
-        let out = openat(directory, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
-        guard out >= 0 else { throw .artifact(path: displayPath, message: "cannot create a temporary file next to it: \(lastError())") }
+        // A locked `.<name>.mlpack-tmp-<hex>` (TemporaryItem): unlinked on failure here, or by the
+        // next copy into this directory if this process is killed.
+        let out: Int32
+        let temporary: String
+        do { (out, temporary) = try TemporaryItem.createFile(inDirectory: directory, name: name) } catch {
+            throw .artifact(path: displayPath, message: error.reason)
+        }
         var done = false
         defer {
             if !done { unlinkat(directory, temporary, 0) }
+            close(out)  // the lock is held until the file is in place (or gone)
         }
         do {
-            defer { close(out) }
             let size = 1 << 20
             let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
             defer { buffer.deallocate() }

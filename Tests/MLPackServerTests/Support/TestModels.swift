@@ -33,15 +33,18 @@ struct ScriptedModel: LoadedModel {
 
 /// A deterministic embedding and similarity model: a text's vector is
 /// `[utf8 length, number of spaces, first byte]`; a pair's score is `1 / (1 + |len1 - len2|)`.
-/// It records every batch it was called with and blocks its thread for `delay` per call.
+/// It records every batch it was called with and blocks its thread for `delay` per call, and, when
+/// given a `gate`, until the gate is opened (`gate.signal()`; it stays open for later calls).
 final class CountingTextModel: SentenceEmbeddingModel, SentencePairScoringModel, Sendable {
     var flavorName: String { "counting" }
     var signature: ModelSignature? { nil }
     let delay: Duration
+    let gate: DispatchSemaphore?
     private let batches = Mutex<[Int]>([])
 
-    init(delay: Duration = .zero) {
+    init(delay: Duration = .zero, gate: DispatchSemaphore? = nil) {
         self.delay = delay
+        self.gate = gate
     }
 
     var batchSizes: [Int] { batches.withLock { $0 } }
@@ -58,6 +61,10 @@ final class CountingTextModel: SentenceEmbeddingModel, SentencePairScoringModel,
 
     private func work(_ rows: Int) {
         batches.withLock { $0.append(rows) }
+        if let gate {
+            gate.wait()
+            gate.signal()
+        }
         if delay > .zero { Thread.sleep(forTimeInterval: delay.seconds) }
     }
 
