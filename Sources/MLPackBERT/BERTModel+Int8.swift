@@ -33,18 +33,43 @@ extension BERTModel {
         /// The longest padded row of quantized activations (`max(d, f)` rounded up to a group).
         let rowWidth: Int
 
-        init(layers fp32: [Layer], configuration c: BERTConfiguration, kernel: Int8Kernel, linears: Set<Linear>) {
+        /// Quantizes the `linears` of every layer; the Float32 pages of `weights` it has quantized are
+        /// released as it goes (int8 peaks below Float32 in resident memory).
+        init(
+            layers fp32: [Layer], configuration c: BERTConfiguration, kernel: Int8Kernel, linears: Set<Linear>,
+            weights file: SafeTensorsFile
+        ) {
             let d = c.hiddenSize
             let f = c.intermediateSize
             self.kernel = kernel
+            func quantize(_ linear: Linear, _ w: FloatTensor, n: Int, k: Int) -> Int8Weights? {
+                guard linears.contains(linear) else { return nil }
+                defer { file.release(w) }
+                return Int8Weights(quantizing: w.pointer, n: n, k: k)
+            }
             layers = fp32.map { l in
                 Int8Layer(
-                    qkv: linears.contains(.qkv) ? Int8Weights(quantizing: l.qkvWeight.pointer, n: 3 * d, k: d) : nil,
-                    out: linears.contains(.out) ? Int8Weights(quantizing: l.outWeight.pointer, n: d, k: d) : nil,
-                    up: linears.contains(.up) ? Int8Weights(quantizing: l.upWeight.pointer, n: f, k: d) : nil,
-                    down: linears.contains(.down) ? Int8Weights(quantizing: l.downWeight.pointer, n: d, k: f) : nil)
+                    qkv: quantize(.qkv, l.qkvWeight, n: 3 * d, k: d),
+                    out: quantize(.out, l.outWeight, n: d, k: d),
+                    up: quantize(.up, l.upWeight, n: f, k: d),
+                    down: quantize(.down, l.downWeight, n: d, k: f))
             }
             rowWidth = (max(d, f) + Int8GEMM.group - 1) / Int8GEMM.group * Int8GEMM.group
+        }
+
+        /// `fp32` without the weights this encoder quantized (an empty tensor in their place: the
+        /// forward pass never reads them), so their memory goes.
+        func withoutQuantizedFloat32(_ fp32: [Layer]) -> [Layer] {
+            zip(fp32, layers).map { l, q in
+                let none = FloatTensor([])
+                return Layer(
+                    qkvWeight: q.qkv == nil ? l.qkvWeight : none, qkvBias: l.qkvBias,
+                    outWeight: q.out == nil ? l.outWeight : none, outBias: l.outBias,
+                    norm1Gamma: l.norm1Gamma, norm1Beta: l.norm1Beta,
+                    upWeight: q.up == nil ? l.upWeight : none, upBias: l.upBias,
+                    downWeight: q.down == nil ? l.downWeight : none, downBias: l.downBias,
+                    norm2Gamma: l.norm2Gamma, norm2Beta: l.norm2Beta)
+            }
         }
     }
 

@@ -73,6 +73,8 @@ public final class BERTModel: @unchecked Sendable {
             let qb = try t(p + "attention.self.query.bias", [d])
             let kb = try t(p + "attention.self.key.bias", [d])
             let vb = try t(p + "attention.self.value.bias", [d])
+            // Read no more (the concatenation below is what runs).
+            defer { for w in [q, k, v] { file.release(w) } }
             let (g1, b1) = try norm(p + "attention.output.LayerNorm")
             let (g2, b2) = try norm(p + "output.LayerNorm")
             layers.append(
@@ -88,12 +90,16 @@ public final class BERTModel: @unchecked Sendable {
                     downBias: try t(p + "output.dense.bias", [d]),
                     norm2Gamma: g2, norm2Beta: b2))
         }
-        self.layers = layers
         switch precision {
-        case .fp32: int8 = nil
+        case .fp32:
+            self.layers = layers
+            int8 = nil
         case .int8:
-            int8 = Int8Encoder(
-                layers: layers, configuration: c, kernel: try Self.int8Kernel(requested: int8Kernel), linears: int8Linears)
+            let encoder = Int8Encoder(
+                layers: layers, configuration: c, kernel: try Self.int8Kernel(requested: int8Kernel), linears: int8Linears,
+                weights: file)
+            int8 = encoder
+            self.layers = encoder.withoutQuantizedFloat32(layers)
         }
     }
 }

@@ -79,6 +79,19 @@ public final class SafeTensorsFile: @unchecked Sendable {
 
     deinit { munmap(UnsafeMutableRawPointer(mutating: base), length) }
 
+    /// Drops the resident pages under `tensor` (one of this file's, read no more) from this
+    /// process's memory: the mapping is read-only, so a later read would only fault them back in
+    /// from the file. Pages shared with a neighbouring tensor are dropped too, for the same reason
+    /// harmlessly. A tensor that is not this file's is left alone.
+    public func release(_ tensor: FloatTensor) {
+        let start = UnsafeRawPointer(tensor.pointer)
+        guard start >= base, start + tensor.count * 4 <= base + length, tensor.count > 0 else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let first = (Int(bitPattern: start) / page) * page
+        let end = (Int(bitPattern: start + tensor.count * 4) + page - 1) / page * page
+        madvise(UnsafeMutableRawPointer(bitPattern: first), end - first, Int32(MADV_DONTNEED))
+    }
+
     private static func parseHeader(base: UnsafeRawPointer, size: Int, file: String) throws -> [String: Entry] {
         var headerLength: UInt64 = 0
         for i in 0..<8 { headerLength |= UInt64(base.load(fromByteOffset: i, as: UInt8.self)) << (8 * UInt64(i)) }

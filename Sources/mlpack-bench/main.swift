@@ -1,9 +1,10 @@
 // mlpack-bench: times mlpack's sentence encoder for bench/run.sh (not part of the mlpack CLI).
 //
-//   mlpack-bench first MODEL_DIR TEXT
+//   mlpack-bench first MODEL_DIR TEXT [PRECISION]
 //       load the model, embed TEXT, print "ready <dimension>" (the script times process start → line)
-//   mlpack-bench run MODEL_DIR SENTENCES_FILE LONG_TEXT_FILE THREADS BATCHES THREADING
+//   mlpack-bench run MODEL_DIR SENTENCES_FILE LONG_TEXT_FILE THREADS BATCHES THREADING [PRECISION]
 //       print one JSON object: throughput per batch size, single-sentence latencies, sgemm ceilings
+//       (PRECISION: fp32, the default, or int8)
 //   mlpack-bench concurrency MODEL_DIR SENTENCES_FILE [N] [REPEATS]
 //       machine and OpenBLAS kernel; wall time of one encode of the first N sentences (default 256)
 //       on a 1-thread model vs two concurrent encodes of them from two threads (same model object),
@@ -29,6 +30,12 @@ func seconds(_ d: Duration) -> Double {
     Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
 }
 
+func precision(_ name: String?) -> BERTModel.Precision {
+    guard let name else { return .fp32 }
+    guard let p = BERTModel.Precision(rawValue: name) else { fail("precision: fp32|int8, found \(name)") }
+    return p
+}
+
 let args = CommandLine.arguments
 guard args.count >= 3 else {
     fail("usage: mlpack-bench first MODEL TEXT | run MODEL SENTENCES LONGTEXT THREADS BATCHES THREADING"
@@ -38,14 +45,17 @@ let clock = ContinuousClock()
 
 do {
     switch args[1] {
-    case "first":
-        let model = try SentenceTransformer.load(directory: URL(fileURLWithPath: args[2]), threads: 2)
+    case "first" where args.count == 4 || args.count == 5:
+        let model = try SentenceTransformer.load(
+            directory: URL(fileURLWithPath: args[2]), threads: 2, precision: precision(args.count == 5 ? args[4] : nil))
         let e = try model.encode([args[3]])
         print("ready \(e.dimension)")
-    case "run" where args.count == 8:
+    case "run" where args.count == 8 || args.count == 9:
         let threads = Int(args[5]) ?? 2
         guard let threading = SentenceTransformer.Threading(rawValue: args[7]) else { fail("threading: automatic|blas|splitBatch") }
-        let model = try SentenceTransformer.load(directory: URL(fileURLWithPath: args[2]), threads: threads, threading: threading)
+        let model = try SentenceTransformer.load(
+            directory: URL(fileURLWithPath: args[2]), threads: threads, threading: threading,
+            precision: precision(args.count == 9 ? args[8] : nil))
         let sentences = try String(contentsOfFile: args[3], encoding: .utf8).split(separator: "\n").map(String.init)
         let long = try String(contentsOfFile: args[4], encoding: .utf8).trimmingCharacters(in: .newlines)
         let batches = args[6].split(separator: ",").compactMap { Int($0) }
@@ -59,6 +69,7 @@ do {
         var result: [String: Any] = [
             "sentences": sentences.count, "tokens": lengths.reduce(0, +), "matmul_gflop": totalFlops / 1e9,
             "threads": threads, "threading": threading.rawValue, "blas_core": BLAS.coreName,
+            "precision": model.precision.rawValue, "int8_kernel": model.encoder.int8Kernel?.name ?? "none",
         ]
         var throughput: [String: Any] = [:]
         for b in batches {
