@@ -1,10 +1,16 @@
 """Driver of bench/run.sh: runs each engine in its own process (for peak RSS and start-up time) and
-prints a comparison. Engines: mlpack (release `mlpack-bench`), sentence-transformers on torch, and
-ONNX Runtime on the same BERT exported to ONNX (tokenized with HF `tokenizers`, mean pooling and
-L2 normalization in numpy, as sentence-transformers does)."""
+prints a comparison. Engines: mlpack (release `mlpack-bench`) in Float32 and int8, sentence-transformers
+on torch, and ONNX Runtime on the same BERT exported to ONNX three ways: as exported, fused by
+`onnxruntime.transformers.optimizer` (model_type bert), and that fused graph quantized by
+`quantize_dynamic` (int8, per channel). ONNX Runtime tokenizes with HF `tokenizers` and pools (mean,
+L2 normalization) in numpy, as sentence-transformers does. Each engine's embeddings of the 300
+fixture texts are compared with sentence-transformers' (quality), and `mlpack predict` is timed end
+to end on the 2,000 sentences with default flags."""
 import argparse
 import json
 import os
+import platform
+import re
 import subprocess
 import sys
 import tempfile
@@ -89,6 +95,11 @@ def emit(a, encode, sentences, long_text, extra):
             times.append(time.perf_counter() - t)
         times.sort()
         res[name] = {"median_ms": times[len(times) // 2] * 1000, "min_ms": times[0] * 1000}
+    if a.cases:
+        import numpy as np
+        with open(a.cases, encoding="utf-8") as f:
+            texts = json.load(f)
+        np.save(a.embed_out, np.asarray(encode(texts, 32), dtype=np.float32))
     res["peak_rss_mb"] = peak_rss_mb()
     print(json.dumps(res), flush=True)
 
@@ -162,11 +173,79 @@ def long_text_of(model_dir, sentences, target=200):
     return " ".join(words[:lo])
 
 
+def optimize_onnx(model_dir, src, fused, quantized):
+    """The fused fp32 graph (onnxruntime.transformers.optimizer, model_type bert) and its dynamic int8
+    quantization (per channel), as ONNX Runtime's own BERT recipe makes them."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from onnxruntime.transformers.optimizer import optimize_model
+    from transformers import AutoConfig
+    cfg = AutoConfig.from_pretrained(model_dir)
+    opt = optimize_model(src, model_type="bert", num_heads=cfg.num_attention_heads, hidden_size=cfg.hidden_size,
+                         opt_level=1)
+    opt.save_model_to_file(fused)
+    import onnx
+    # The fused graph's contrib operators have no shape inference: their outputs are Float32.
+    quantize_dynamic(fused, quantized, per_channel=True, weight_type=QuantType.QInt8,
+                     extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+
+
+def machine():
+    """CPU model, the ISA extensions that matter to the kernels, and the kernel's view of cores."""
+    model, flags = platform.processor() or "?", set()
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name") and model in ("?", "", "x86_64"):
+                model = line.split(":", 1)[1].strip()
+            if line.startswith("flags"):
+                flags = set(line.split(":", 1)[1].split())
+    wanted = ["avx2", "fma", "avx512f", "avx512bw", "avx512_vnni", "avx_vnni", "avx512_bf16", "amx_int8"]
+    return model, [f for f in wanted if f in flags], os.cpu_count()
+
+
+def cosines(reference, embeddings):
+    import numpy as np
+    a = reference / np.linalg.norm(reference, axis=1, keepdims=True)
+    b = embeddings / np.maximum(np.linalg.norm(embeddings, axis=1, keepdims=True), 1e-30)
+    c = (a * b).sum(1)
+    return float(c.min()), float(c.mean())
+
+
+def predict_end_to_end(mlpack, model_dir, sentences, work, precision):
+    """`mlpack predict` of the sentences, default flags (all cores), process start to exit, best of 3."""
+    saved = os.path.join(work, "embedder")
+    if not os.path.exists(saved):
+        subprocess.run([mlpack, "save", "--flavor", "sentence_transformers", "--source", model_dir, "-o", saved],
+                       check=True, stdout=subprocess.DEVNULL)
+    body = os.path.join(work, "predict-input.json")
+    with open(body, "w", encoding="utf-8") as f:
+        json.dump({"inputs": sentences}, f)
+    extra = [] if precision == "fp32" else ["--precision", precision]
+    best = float("inf")
+    for _ in range(3):
+        t = time.perf_counter()
+        p = subprocess.run([mlpack, "predict", "-m", saved, "-i", body, "-o", os.path.join(work, "predict-out.json")] + extra,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        dt = time.perf_counter() - t
+        if p.returncode != 0:
+            raise SystemExit(f"mlpack predict failed: {p.stderr[-500:]}")
+        best = min(best, dt)
+    with open(os.path.join(work, "predict-out.json"), encoding="utf-8") as f:
+        out = json.load(f)
+    rows = out["predictions"] if isinstance(out, dict) else out
+    if len(rows) != len(sentences):
+        raise SystemExit(f"mlpack predict returned {len(rows)} rows for {len(sentences)} sentences")
+    return best
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", required=True)
     ap.add_argument("--sentences", required=True)
     ap.add_argument("--mlpack-bench")
+    ap.add_argument("--mlpack")
+    ap.add_argument("--cases")
+    ap.add_argument("--reference")
+    ap.add_argument("--embed-out")
     ap.add_argument("--engine", choices=["torch", "onnx"])
     ap.add_argument("--onnx")
     ap.add_argument("--long-text")
@@ -174,21 +253,29 @@ def main():
     ap.add_argument("--count", type=int, default=2000)
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--export-onnx")
+    ap.add_argument("--optimize-onnx", nargs=3)
     a = ap.parse_args()
     if a.export_onnx:
         return export_onnx(a.model, a.export_onnx)
+    if a.optimize_onnx:
+        return optimize_onnx(a.model, *a.optimize_onnx)
     if a.engine == "torch":
         return child_torch(a)
     if a.engine == "onnx":
         return child_onnx(a)
 
+    import numpy as np
     count = 400 if a.quick else 2000
     work = os.path.join(os.path.dirname(os.path.abspath(__file__)), ".cache")
     os.makedirs(work, exist_ok=True)
-    onnx_path = os.path.join(work, "all-MiniLM-L6-v2.onnx")
-    if not os.path.exists(onnx_path):  # in a child, so this process stays small
-        subprocess.run([sys.executable, os.path.abspath(__file__), "--model", a.model, "--sentences", a.sentences,
-                        "--export-onnx", onnx_path], check=True)
+    onnx_plain = os.path.join(work, "all-MiniLM-L6-v2.onnx")
+    onnx_fused = os.path.join(work, "all-MiniLM-L6-v2.fused.onnx")
+    onnx_int8 = os.path.join(work, "all-MiniLM-L6-v2.fused.int8.onnx")
+    me0 = [sys.executable, os.path.abspath(__file__), "--model", a.model, "--sentences", a.sentences]
+    if not os.path.exists(onnx_plain):  # in a child, so this process stays small
+        subprocess.run(me0 + ["--export-onnx", onnx_plain], check=True)
+    if not os.path.exists(onnx_int8):
+        subprocess.run(me0 + ["--optimize-onnx", onnx_plain, onnx_fused, onnx_int8], check=True)
     with open(a.sentences, encoding="utf-8") as f:
         sentences = [l for l in f.read().split("\n") if l][:count]
     sentences_file = os.path.join(work, f"sentences-{count}.txt")
@@ -197,54 +284,99 @@ def main():
     long_file = os.path.join(work, "long.txt")
     with open(long_file, "w", encoding="utf-8") as f:
         f.write(long_text_of(a.model, sentences) + "\n")
+    cases_file = os.path.join(work, "cases.json")
+    with open(a.cases, encoding="utf-8") as f:
+        texts = [json.loads(l)["text"] for l in f if l.strip()]
+    with open(cases_file, "w", encoding="utf-8") as f:
+        json.dump(texts, f)
+    reference = np.load(a.reference)
 
     load_before = os.getloadavg()
-    me = [sys.executable, os.path.abspath(__file__), "--model", a.model, "--sentences", sentences_file,
-          "--long-text", long_file, "--count", str(count), "--onnx", onnx_path]
-    results = {}
-    results["mlpack"] = run_child([a.mlpack_bench, "run", a.model, sentences_file, long_file, str(THREADS),
-                                   ",".join(map(str, BATCHES)), "automatic"])
-    for mode in ["blas", "splitBatch"]:
-        results[f"mlpack[{mode}]"] = run_child(
-            [a.mlpack_bench, "run", a.model, sentences_file, long_file, str(THREADS), "1,32,128", mode])
-    for engine in ["torch", "onnx"]:
-        results[engine] = run_child(me + ["--engine", engine])
-    results["mlpack"]["first_s"] = time_to_first([a.mlpack_bench, "first", a.model, SHORT])
-    for engine in ["torch", "onnx"]:
-        results[engine]["first_s"] = time_to_first(me + ["--engine", engine, "--first", SHORT])
+    me = me0[:3] + [a.model, "--sentences", sentences_file, "--long-text", long_file, "--count", str(count),
+                    "--cases", cases_file]
+    engines = {  # name: (command, first-embedding command, embeddings of the cases)
+        "mlpack fp32": [a.mlpack_bench, "run", a.model, sentences_file, long_file, str(THREADS), ",".join(map(str, BATCHES)),
+                        "automatic", "fp32"],
+        "mlpack int8": [a.mlpack_bench, "run", a.model, sentences_file, long_file, str(THREADS), ",".join(map(str, BATCHES)),
+                        "automatic", "int8"],
+        "torch": me + ["--engine", "torch"],
+        "ort": me + ["--engine", "onnx", "--onnx", onnx_plain],
+        "ort fused": me + ["--engine", "onnx", "--onnx", onnx_fused],
+        "ort int8": me + ["--engine", "onnx", "--onnx", onnx_int8],
+    }
+    results, quality = {}, {}
+    for name, cmd in engines.items():
+        out = os.path.join(work, f"emb-{name.replace(' ', '-')}.npy")
+        if name.startswith("mlpack"):
+            results[name] = run_child(cmd)
+            precision = name.split()[1]
+            raw = os.path.join(work, "emb.f32")
+            subprocess.run([a.mlpack_bench, "embed", a.model, cases_file, precision, raw], check=True, stdout=subprocess.DEVNULL)
+            emb = np.fromfile(raw, dtype="<f4").reshape(len(texts), -1)
+            results[name]["first_s"] = time_to_first([a.mlpack_bench, "first", a.model, SHORT, precision])
+        else:
+            results[name] = run_child(cmd + ["--embed-out", out])
+            emb = np.load(out)
+            results[name]["first_s"] = time_to_first(cmd + ["--first", SHORT])
+        quality[name] = cosines(reference, emb)
+    e2e = {}
+    if a.mlpack:
+        for precision in ("fp32", "int8"):
+            e2e[precision] = predict_end_to_end(a.mlpack, a.model, sentences, work, precision)
     load_after = os.getloadavg()
 
-    m, t, o = results["mlpack"], results["torch"], results["onnx"]
-    print(f"\n{count} sentences, {m['tokens']} tokens, {m['matmul_gflop']:.1f} GFLOP of matmuls; "
-          f"{THREADS} threads; OpenBLAS core {m['blas_core']}; load average before {load_before[0]:.2f}, after {load_after[0]:.2f}")
+    cpu, isa, cores = machine()
+    m = results["mlpack fp32"]
+    print(f"\nmachine: {cpu}; ISA {' '.join(isa)}; {cores} CPUs; OpenBLAS core {m['blas_core']}; "
+          f"int8 kernel {results['mlpack int8']['int8_kernel']}")
+    print(f"{count} sentences, {m['tokens']} tokens, {m['matmul_gflop']:.1f} GFLOP of matmuls; {THREADS} threads; "
+          f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f}")
+    names = list(engines)
     print("\nthroughput, sentences/s")
-    print(f"{'batch':>6} {'mlpack':>9} {'torch':>9} {'onnxrt':>9} {'vs torch':>9} {'vs ort':>8} {'mlpack GFLOP/s':>15}")
+    print(f"{'batch':>6} " + " ".join(f"{n:>12}" for n in names))
     for b in map(str, BATCHES):
-        ms, ts, os_ = (r["throughput"][b]["sentences_per_s"] for r in (m, t, o))
-        print(f"{b:>6} {ms:9.1f} {ts:9.1f} {os_:9.1f} {ms / ts:8.2f}x {ms / os_:7.2f}x {m['throughput'][b]['gflops']:15.1f}")
-    for mode in ["blas", "splitBatch"]:
-        r = results[f"mlpack[{mode}]"]["throughput"]
-        print(f"  mlpack threading={mode}: " + ", ".join(f"batch {b}: {r[b]['sentences_per_s']:.1f}/s" for b in r))
-    print("\nsingle-sentence latency, median ms (min)")
-    for name, label in (("latency_short", f"short ({m['latency_short']['tokens']:.0f} tokens)"),
-                        ("latency_long", f"long ({m['latency_long']['tokens']:.0f} tokens)")):
-        print(f"  {label:22} mlpack {m[name]['median_ms']:8.2f} ({m[name]['min_ms']:.2f})  torch {t[name]['median_ms']:8.2f}"
-              f"  onnxrt {o[name]['median_ms']:8.2f}  mlpack/onnxrt {m[name]['median_ms'] / o[name]['median_ms']:.2f}")
-    print("\npeak RSS (MB), time from process start to first embedding (s, best of 3)")
-    for k in ("mlpack", "torch", "onnx"):
-        print(f"  {k:7} {results[k]['peak_rss_mb']:8.1f} MB   {results[k]['first_s']:.3f} s")
-    ceilings = m["sgemm_gflops_by_m"]
-    tokens32 = sorted(ceilings, key=int)[1]
-    frac = m["throughput"]["32"]["gflops"] / ceilings[tokens32]
-    print(f"\nsgemm ceiling (OpenBLAS, {THREADS} threads, the model's linear shapes) by M: "
-          + ", ".join(f"M={k}: {v:.1f} GFLOP/s" for k, v in sorted(ceilings.items(), key=lambda kv: int(kv[0]))))
-    print(f"batch 32: mlpack reaches {m['throughput']['32']['gflops']:.1f} GFLOP/s = {frac:.0%} of the M={tokens32} ceiling")
-    print("\ntargets: batch 32 >= 1.5x torch: %s; >= 1.3x onnxrt: %s; short latency <= 0.6x onnxrt: %s; >= 75%% of sgemm: %s" % (
-        m["throughput"]["32"]["sentences_per_s"] >= 1.5 * t["throughput"]["32"]["sentences_per_s"],
-        m["throughput"]["32"]["sentences_per_s"] >= 1.3 * o["throughput"]["32"]["sentences_per_s"],
-        m["latency_short"]["median_ms"] <= 0.6 * o["latency_short"]["median_ms"], frac >= 0.75))
+        print(f"{b:>6} " + " ".join(f"{results[n]['throughput'][b]['sentences_per_s']:12.1f}" for n in names))
+    print("\nsingle-sentence latency, median ms")
+    for key, label in (("latency_short", f"short ({m['latency_short']['tokens']:.0f} tokens)"),
+                       ("latency_long", f"long ({m['latency_long']['tokens']:.0f} tokens)")):
+        print(f"  {label:20} " + "  ".join(f"{n} {results[n][key]['median_ms']:.2f}" for n in names))
+    print("\none sequence of M tokens: median ms (GFLOP/s of its matmuls)")
+    for n in ("mlpack fp32", "mlpack int8"):
+        r = results[n]["single_sequence"]
+        print(f"  {n:12} " + "  ".join(f"M={k}: {v['median_ms']:.2f} ms ({v['gflops']:.1f})"
+                                         for k, v in sorted(r.items(), key=lambda kv: int(kv[0]))))
+    print("\nquality: cosine with sentence-transformers over the 300 fixture texts (min / mean); peak RSS; start to first embedding")
+    for n in names:
+        print(f"  {n:12} {quality[n][0]:.5f} / {quality[n][1]:.5f}   {results[n]['peak_rss_mb']:7.1f} MB   {results[n]['first_s']:.3f} s")
+    if e2e:
+        st32 = results["torch"]["throughput"]["32"]["sentences_per_s"]
+        for p, t in e2e.items():
+            print(f"\nmlpack predict, {count} sentences, default flags{'' if p == 'fp32' else ' --precision ' + p}: "
+                  f"{t:.2f} s = {count / t:.1f} sentences/s end to end = {count / t / st32:.2f}x sentence-transformers encode(batch_size=32)")
+
+    def ratio(x, y, b):
+        return results[x]["throughput"][b]["sentences_per_s"] / results[y]["throughput"][b]["sentences_per_s"]
+
+    def lat(x, y, key="latency_short"):
+        return results[x][key]["median_ms"] / results[y][key]["median_ms"]
+
+    print("\ntargets (ratio, target, met)")
+    rows = [
+        ("fp32 batch 1 vs ORT fused fp32", ratio("mlpack fp32", "ort fused", "1"), 1.2, True),
+        ("fp32 batch 32 vs ORT fused fp32", ratio("mlpack fp32", "ort fused", "32"), 1.3, True),
+        ("fp32 short p50 / ORT fused fp32", lat("mlpack fp32", "ort fused"), 0.8, False),
+        ("int8 batch 32 vs ORT int8", ratio("mlpack int8", "ort int8", "32"), 1.2, True),
+        ("int8 short p50 / ORT int8", lat("mlpack int8", "ort int8"), 1.0, False),
+    ]
+    if e2e:
+        rows.append(("predict 2,000 vs ST encode(32)", count / e2e["fp32"] / results["torch"]["throughput"]["32"]["sentences_per_s"], 1.5, True))
+    rows.append(("int8 peak RSS / fp32", results["mlpack int8"]["peak_rss_mb"] / m["peak_rss_mb"], 1.0, False))
+    for label, v, target, higher in rows:
+        ok = v >= target if higher else v <= target
+        print(f"  {label:34} {v:6.2f}  {'>=' if higher else '<='} {target}  {'yes' if ok else 'NO'}")
     with open(os.path.join(work, "results.json"), "w") as f:
-        json.dump(results, f, indent=1)
+        json.dump({"results": results, "quality": quality, "predict_seconds": e2e,
+                   "machine": {"cpu": cpu, "isa": isa, "cpus": cores}}, f, indent=1)
 
 
 if __name__ == "__main__":

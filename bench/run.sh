@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Benchmark: mlpack's native encoder vs sentence-transformers (torch, CPU) vs ONNX Runtime on
-# fixtures/embeddings/bench_sentences.txt, 2 threads. Installs the Python baselines into its own venv
+# Benchmark: mlpack's native encoder (Float32 and int8) vs sentence-transformers (torch, CPU) vs ONNX
+# Runtime (exported, fused, fused + int8) on fixtures/embeddings/bench_sentences.txt, 2 threads; their
+# quality against sentence-transformers on the fixture texts; `mlpack predict` end to end. Installs the Python baselines into its own venv
 # (bench/.venv), builds the release `mlpack-bench` driver, and prints figures and ratios.
 #
 #   bench/run.sh [--quick]      (--quick: 400 sentences instead of 2,000)
@@ -17,6 +18,8 @@ if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import sentence_trans
   "$venv/bin/pip" install --quiet --disable-pip-version-check "$torch_req" sentence-transformers onnxruntime onnx >&2
 fi
 swift build -c release --product mlpack-bench >&2
+swift build -c release --product mlpack >&2
 model="$(scripts/fetch-model.sh)"
 exec "$venv/bin/python" bench/bench.py --model "$model" --mlpack-bench .build/release/mlpack-bench \
-  --sentences fixtures/embeddings/bench_sentences.txt "$@"
+  --mlpack .build/release/mlpack --sentences fixtures/embeddings/bench_sentences.txt \
+  --cases fixtures/embeddings/embedding_cases.jsonl --reference fixtures/embeddings/embeddings.npy "$@"

@@ -5,6 +5,9 @@
 //   mlpack-bench run MODEL_DIR SENTENCES_FILE LONG_TEXT_FILE THREADS BATCHES THREADING [PRECISION]
 //       print one JSON object: throughput per batch size, single-sentence latencies, sgemm ceilings
 //       (PRECISION: fp32, the default, or int8)
+//   mlpack-bench embed MODEL_DIR TEXTS_JSON PRECISION OUT
+//       embed the texts of a JSON array (2 threads, batch 32), write them to OUT as little-endian
+//       Float32 rows (for the quality comparison of bench/run.sh)
 //   mlpack-bench concurrency MODEL_DIR SENTENCES_FILE [N] [REPEATS]
 //       machine and OpenBLAS kernel; wall time of one encode of the first N sentences (default 256)
 //       on a 1-thread model vs two concurrent encodes of them from two threads (same model object),
@@ -93,6 +96,18 @@ do {
         }
         result["latency_short"] = try latency("The cat sits on the mat.")
         result["latency_long"] = try latency(long)
+        // One sequence of M tokens: where small-M overheads show (GFLOP/s of its matmuls).
+        var single: [String: Any] = [:]
+        for m in [9, 16, 32, 128] {
+            let text = Array(repeating: "word", count: m - 2).joined(separator: " ")
+            let measured = try latency(text)
+            let tokens = Int(measured["tokens"]!)
+            single[String(m)] = [
+                "tokens": tokens, "median_ms": measured["median_ms"]!,
+                "gflops": flops(tokens) / (measured["median_ms"]! / 1000) / 1e9,
+            ]
+        }
+        result["single_sequence"] = single
         // The sgemm ceiling: OpenBLAS on `threads` threads for the model's four linear-layer shapes
         // at M = the tokens of a typical batch of 32, weighted by their share of the FLOPs.
         let meanLength = Double(lengths.reduce(0, +)) / Double(lengths.count)
@@ -129,6 +144,17 @@ do {
         }
         let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
         print(String(decoding: data, as: UTF8.self))
+    case "embed" where args.count == 6:
+        let model = try SentenceTransformer.load(directory: URL(fileURLWithPath: args[2]), threads: 2, precision: precision(args[4]))
+        guard let texts = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: args[3]))) as? [String]
+        else { fail("\(args[3]): expected a JSON array of strings") }
+        let e = try model.encode(texts, batchSize: 32)
+        var bytes = Data(capacity: texts.count * e.dimension * 4)
+        for i in 0..<texts.count {
+            for v in e[i] { withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes.append(contentsOf: $0) } }
+        }
+        try bytes.write(to: URL(fileURLWithPath: args[5]))
+        print(e.dimension)
     case "concurrency" where args.count <= 6:
         try concurrency(
             model: URL(fileURLWithPath: args[2]), sentencesFile: args[3],
