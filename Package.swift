@@ -8,8 +8,8 @@
 // - Sources/MLPackYAML    the only Swift module importing CYAML
 // - Sources/MLPackZip     the only Swift module importing CZip
 // - Sources/MLPackBLAS    the only Swift module importing COpenBLAS
-// - Sources/CInt8GEMM     int8 GEMM kernels in C (SIMD intrinsics, run-time CPU dispatch)
-// - Sources/MLPackInt8    the only Swift module importing CInt8GEMM
+// - Sources/CGEMM       the encoder's GEMM kernels in C: int8, and Float32 on pre-packed weights (SIMD intrinsics, run-time CPU dispatch)
+// - Sources/MLPackGEMM  the only Swift module importing CGEMM
 // - Sources/MLPackCore    formats, signatures, values, environment files, the Flavor protocol and registry
 // - Sources/MLPackTokenizer, MLPackBERT  shared tokenizer and encoder math used by flavors
 // - Sources/MLPackArchive pack / unpack / archive verification
@@ -53,17 +53,18 @@ let package = Package(
         .target(name: "MLPackYAML", dependencies: ["CYAML"]),
         .target(name: "MLPackZip", dependencies: ["CZip"]),
         .target(name: "MLPackBLAS", dependencies: ["COpenBLAS"]),
-        // Int8 matrix products (AVX-512 VNNI, AVX-VNNI, AVX2, scalar; chosen at run time), behind
-        // MLPackInt8. Instruction sets are set per function in the C file, never by global flags.
-        .target(name: "CInt8GEMM"),
-        .target(name: "MLPackInt8", dependencies: ["CInt8GEMM"]),
+        // The encoder's matrix products: int8 (AVX-512 VNNI, AVX-VNNI, AVX2, scalar) and Float32 on
+        // pre-packed weights (AVX-512, AVX2, scalar), chosen at run time, behind
+        // MLPackGEMM. Instruction sets are set per function in the C file, never by global flags.
+        .target(name: "CGEMM"),
+        .target(name: "MLPackGEMM", dependencies: ["CGEMM"]),
 
         // Core: formats, schemas, data values, the Flavor protocol and registry.
         .target(name: "MLPackCore", dependencies: ["MLPackYAML"]),
 
         // Shared numeric / text modules used by flavors.
         .target(name: "MLPackTokenizer"),
-        .target(name: "MLPackBERT", dependencies: ["MLPackBLAS", "MLPackInt8", "MLPackTokenizer"]),
+        .target(name: "MLPackBERT", dependencies: ["MLPackBLAS", "MLPackGEMM", "MLPackTokenizer"]),
         // Glue between the encoder and MLflow model directories, shared by the embedding flavors.
         .target(name: "MLPackEmbedding", dependencies: ["MLPackCore", "MLPackBERT"]),
 
@@ -128,7 +129,7 @@ let package = Package(
             ]),
         .executableTarget(name: "mlpack", dependencies: ["MLPackCLI", "MLPackBLAS"]),
         // Benchmark driver used by bench/run.sh (not shipped as a product).
-        .executableTarget(name: "mlpack-bench", dependencies: ["MLPackBERT", "MLPackBLAS"]),
+        .executableTarget(name: "mlpack-bench", dependencies: ["MLPackBERT", "MLPackBLAS", "MLPackGEMM"]),
 
         // Tests mirror Sources/ and Plugins/.
         .target(name: "MLPackTestSupport", path: "Tests/MLPackTestSupport"),
@@ -141,7 +142,7 @@ let package = Package(
         .testTarget(name: "MLPackYAMLTests", dependencies: ["MLPackYAML"]),
         .testTarget(name: "MLPackCoreTests", dependencies: ["MLPackCore", "MLPackTestSupport"]),
         .testTarget(name: "MLPackTokenizerTests", dependencies: ["MLPackTokenizer"]),
-        .testTarget(name: "MLPackBERTTests", dependencies: ["MLPackBERT", "MLPackInt8", "MLPackTokenizer", "MLPackTestSupport"]),
+        .testTarget(name: "MLPackBERTTests", dependencies: ["MLPackBERT", "MLPackGEMM", "MLPackTokenizer", "MLPackTestSupport"]),
         .testTarget(
             name: "MLPackTrackingTests",
             dependencies: [
@@ -166,7 +167,7 @@ let package = Package(
         .testTarget(
             name: "MLPackCLITests",
             dependencies: [
-                "MLPackCLI", "MLPackBLAS", "MLPackInt8", "MLPackCore", "MLPackYAML", "MLPackServer", "MLPackTestSupport", "MLPackArchive",
+                "MLPackCLI", "MLPackBLAS", "MLPackGEMM", "MLPackCore", "MLPackYAML", "MLPackServer", "MLPackTestSupport", "MLPackArchive",
                 "SentenceTransformersFlavor", "SimilarityFlavor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

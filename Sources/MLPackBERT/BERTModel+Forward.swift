@@ -1,6 +1,6 @@
 import Foundation
 import MLPackBLAS
-import MLPackInt8
+import MLPackGEMM
 
 extension BERTModel {
     /// Sequences up to this many tokens use the BLAS-free attention kernel.
@@ -12,12 +12,13 @@ extension BERTModel {
     /// Ids must be below `vocabSize` and every length in `1...maxPositionEmbeddings`.
     ///
     /// `threads > 1` divides the pass among that many threads (`DispatchQueue.concurrentPerform`,
-    /// each calling single-threaded OpenBLAS): every linear layer by blocks of output features
+    /// each running single-threaded kernels): every linear layer by blocks of output features
     /// (columns of the weight and of the output, same leading dimensions), attention by
     /// (sequence, head). Each value is computed by the same operations whatever the thread count.
     ///
-    /// In ``Precision/int8`` the four linear layers of each encoder layer run in int8
-    /// (``int8Linear(_:rows:weights:kernel:into:blocks:workspace:epilogue:)``); all else is the same.
+    /// Linear layers run on weights packed at load (``packedLinear(_:rows:weights:kernel:into:blocks:epilogue:)``),
+    /// or in ``Precision/int8`` in int8 (``int8Linear(_:rows:weights:kernel:into:blocks:workspace:epilogue:)``);
+    /// all else is the same.
     func forward(ids: UnsafeBufferPointer<Int32>, lengths: ArraySlice<Int>, workspace ws: Workspace, threads: Int = 1) {
         let c = configuration
         let d = c.hiddenSize
@@ -68,9 +69,10 @@ extension BERTModel {
         if let int8 { ws.reserveInt8(tokens: tokens, rowWidth: int8.rowWidth, groups: int8.rowWidth / Int8GEMM.group) }
         for (index, layer) in layers.enumerated() {
             let quantized = int8?.layers[index]
+            let packedLayer = packed.layers[index]
             // Q, K, V for all tokens.
             project(
-                x, rows: tokens, k: d, weight: layer.qkvWeight, quantized: quantized?.qkv, n: 3 * d, into: qkv,
+                x, rows: tokens, quantized: quantized?.qkv, packed: packedLayer.qkv, into: qkv,
                 blocks: qkvBlocks, workspace: ws
             ) {
                 Kernels.addBias(
@@ -104,14 +106,14 @@ extension BERTModel {
             }
             // Output projection, residual, LayerNorm.
             project(
-                ctx, rows: tokens, k: d, weight: layer.outWeight, quantized: quantized?.out, n: d, into: att,
+                ctx, rows: tokens, quantized: quantized?.out, packed: packedLayer.out, into: att,
                 blocks: hiddenBlocks, workspace: ws)
             Kernels.layerNorm(
                 att, rows: tokens, n: d, bias: layer.outBias.pointer, residual: x,
                 gamma: layer.norm1Gamma.pointer, beta: layer.norm1Beta.pointer, eps: c.layerNormEps)
             // Feed-forward.
             project(
-                att, rows: tokens, k: d, weight: layer.upWeight, quantized: quantized?.up, n: f, into: up, blocks: upBlocks,
+                att, rows: tokens, quantized: quantized?.up, packed: packedLayer.up, into: up, blocks: upBlocks,
                 workspace: ws
             ) {
                 let block = up + $0.lowerBound
@@ -122,28 +124,11 @@ extension BERTModel {
                 }
             }
             project(
-                up, rows: tokens, k: f, weight: layer.downWeight, quantized: quantized?.down, n: d, into: x,
+                up, rows: tokens, quantized: quantized?.down, packed: packedLayer.down, into: x,
                 blocks: hiddenBlocks, workspace: ws)
             Kernels.layerNorm(
                 x, rows: tokens, n: d, bias: layer.downBias.pointer, residual: att,
                 gamma: layer.norm2Gamma.pointer, beta: layer.norm2Beta.pointer, eps: c.layerNormEps)
-        }
-    }
-
-    /// `c[m×n] = a[m×k] · wᵀ` (`w` is `[n×k]`, the `nn.Linear` layout), one block of output columns
-    /// per thread: the block's rows of `w` times `a` into the block's columns of `c` (same leading
-    /// dimensions), then `epilogue(block)` on that thread.
-    @inline(__always)
-    static func linear(
-        _ a: UnsafePointer<Float>, rows m: Int, k: Int, weight w: UnsafePointer<Float>, n: Int,
-        into c: UnsafeMutablePointer<Float>, blocks: [Range<Int>], epilogue: (Range<Int>) -> Void = { _ in }
-    ) {
-        parallelFor(blocks.count) { j in
-            let cols = blocks[j]
-            BLAS.sgemm(
-                m: m, n: cols.count, k: k, a: a, b: w + cols.lowerBound * k, ldb: k, transposeB: true,
-                c: c + cols.lowerBound, ldc: n)
-            epilogue(cols)
         }
     }
 

@@ -1,9 +1,9 @@
-import MLPackInt8
+import MLPackGEMM
 
 extension BERTModel {
     /// The arithmetic of the encoder's linear layers.
     public enum Precision: String, Sendable, Hashable, CaseIterable {
-        /// Float32 throughout (OpenBLAS `sgemm`).
+        /// Float32 throughout (linear layers on packed weights, ``F32GEMM``).
         case fp32
         /// The four linear layers of each encoder layer in int8: weights quantized once at load
         /// per output channel and group of 64 inputs (symmetric), activations on every call per
@@ -57,20 +57,6 @@ extension BERTModel {
             rowWidth = (max(d, f) + Int8GEMM.group - 1) / Int8GEMM.group * Int8GEMM.group
         }
 
-        /// `fp32` without the weights this encoder quantized (an empty tensor in their place: the
-        /// forward pass never reads them), so their memory goes.
-        func withoutQuantizedFloat32(_ fp32: [Layer]) -> [Layer] {
-            zip(fp32, layers).map { l, q in
-                let none = FloatTensor([])
-                return Layer(
-                    qkvWeight: q.qkv == nil ? l.qkvWeight : none, qkvBias: l.qkvBias,
-                    outWeight: q.out == nil ? l.outWeight : none, outBias: l.outBias,
-                    norm1Gamma: l.norm1Gamma, norm1Beta: l.norm1Beta,
-                    upWeight: q.up == nil ? l.upWeight : none, upBias: l.upBias,
-                    downWeight: q.down == nil ? l.downWeight : none, downBias: l.downBias,
-                    norm2Gamma: l.norm2Gamma, norm2Beta: l.norm2Beta)
-            }
-        }
     }
 
     /// The precision of the linear layers.
@@ -122,18 +108,18 @@ extension BERTModel {
         }
     }
 
-    /// One linear layer of the encoder: ``int8Linear`` when `quantized` is given, else the Float32
-    /// ``linear`` (unchanged).
+    /// One linear layer of the encoder: in int8 when it was quantized, else on its packed Float32
+    /// weights.
     @inline(__always)
     func project(
-        _ a: UnsafePointer<Float>, rows m: Int, k: Int, weight: FloatTensor, quantized: Int8Weights?, n: Int,
+        _ a: UnsafePointer<Float>, rows m: Int, quantized: Int8Weights?, packed: PackedWeights?,
         into c: UnsafeMutablePointer<Float>, blocks: [Range<Int>], workspace ws: Workspace,
         epilogue: (Range<Int>) -> Void = { _ in }
     ) {
         if let quantized, let int8 {
             Self.int8Linear(a, rows: m, weights: quantized, kernel: int8.kernel, into: c, blocks: blocks, workspace: ws, epilogue: epilogue)
         } else {
-            Self.linear(a, rows: m, k: k, weight: weight.pointer, n: n, into: c, blocks: blocks, epilogue: epilogue)
+            Self.packedLinear(a, rows: m, weights: packed!, kernel: self.packed.kernel, into: c, blocks: blocks, epilogue: epilogue)
         }
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import MLPackInt8
+import MLPackGEMM
 
 /// The weights of a BERT encoder, validated against its configuration. Q, K and V are fused into
 /// one `[3·hidden × hidden]` matrix at load time so a layer runs one projection GEMM.
@@ -29,6 +29,8 @@ public final class BERTModel: @unchecked Sendable {
     let layers: [Layer]
     /// The int8 linear layers (``Precision/int8``), nil in Float32.
     let int8: Int8Encoder?
+    /// The Float32 linear layers (all of them in ``Precision/fp32``), packed.
+    let packed: PackedEncoder
 
     /// Loads the encoder weights from a safetensors file; tensor names may carry a `bert.` prefix
     /// and LayerNorm parameters may be named `weight`/`bias` or `gamma`/`beta`.
@@ -90,16 +92,14 @@ public final class BERTModel: @unchecked Sendable {
                     downBias: try t(p + "output.dense.bias", [d]),
                     norm2Gamma: g2, norm2Beta: b2))
         }
-        switch precision {
-        case .fp32:
-            self.layers = layers
-            int8 = nil
-        case .int8:
-            let encoder = Int8Encoder(
+        let quantized =
+            precision == .int8
+            ? Int8Encoder(
                 layers: layers, configuration: c, kernel: try Self.int8Kernel(requested: int8Kernel), linears: int8Linears,
                 weights: file)
-            int8 = encoder
-            self.layers = encoder.withoutQuantizedFloat32(layers)
-        }
+            : nil
+        int8 = quantized
+        packed = PackedEncoder(layers: layers, configuration: c, int8: quantized, weights: file)
+        self.layers = PackedEncoder.withoutLinearWeights(layers)
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import MLPackBLAS
-import MLPackInt8
+import MLPackGEMM
 import MLPackTokenizer
 
 /// A sentence-transformers model (Transformer → Pooling → optional Dense → optional Normalize)

@@ -8,6 +8,9 @@
 //   mlpack-bench embed MODEL_DIR TEXTS_JSON PRECISION OUT
 //       embed the texts of a JSON array (2 threads, batch 32), write them to OUT as little-endian
 //       Float32 rows (for the quality comparison of bench/run.sh)
+//   mlpack-bench gemm
+//       one thread: GFLOP/s of OpenBLAS sgemm (weights transposed, as the encoder calls it) and of
+//       mlpack's Float32 kernel on packed weights, for MiniLM's linear shapes at M = 9 … 2048
 //   mlpack-bench concurrency MODEL_DIR SENTENCES_FILE [N] [REPEATS]
 //       machine and OpenBLAS kernel; wall time of one encode of the first N sentences (default 256)
 //       on a 1-thread model vs two concurrent encodes of them from two threads (same model object),
@@ -20,6 +23,7 @@ import Foundation
 import MLPackBERT
 import Synchronization
 import MLPackBLAS
+import MLPackGEMM
 
 // The kernels `mlpack` itself runs (KernelDispatch), so the figures are the CLI's.
 KernelDispatch.reexecWithBetterKernelsIfNeeded()
@@ -40,7 +44,7 @@ func precision(_ name: String?) -> BERTModel.Precision {
 }
 
 let args = CommandLine.arguments
-guard args.count >= 3 else {
+guard args.count >= 3 || args.dropFirst().first == "gemm" else {
     fail("usage: mlpack-bench first MODEL TEXT | run MODEL SENTENCES LONGTEXT THREADS BATCHES THREADING"
         + " | concurrency MODEL SENTENCES [N] [REPEATS] | lengths MODEL")
 }
@@ -144,6 +148,37 @@ do {
         }
         let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
         print(String(decoding: data, as: UTF8.self))
+    case "gemm":
+        BLAS.threadCount = 1
+        print("one thread; OpenBLAS core \(BLAS.coreName); packed kernel \(F32Kernel.best.name)")
+        for (n, k) in [(1152, 384), (384, 384), (1536, 384), (384, 1536)] {
+            let w = (0..<(n * k)).map { Float(($0 * 7919) % 1000) * 1e-4 - 0.05 }
+            let packed = PackedWeights(packing: w, n: n, k: k)
+            var line = "n \(n) k \(k):"
+            for m in [9, 16, 32, 64, 128, 256, 512, 2048] {
+                let a = (0..<(m * k)).map { Float(($0 * 104729) % 997) * 1e-3 - 0.5 }
+                var c1 = [Float](repeating: 0, count: m * n)
+                var c2 = c1
+                let reps = max(3, Int(3e8 / Double(2 * m * n * k)))
+                func time(_ body: () -> Void) -> Double {
+                    body()
+                    var best = Double.infinity
+                    for _ in 0..<3 {
+                        let start = clock.now
+                        for _ in 0..<reps { body() }
+                        best = min(best, seconds(clock.now - start) / Double(reps))
+                    }
+                    return Double(2 * m * n * k) / best / 1e9
+                }
+                let blas = time { BLAS.sgemm(m: m, n: n, k: k, a: a, b: w, transposeB: true, c: &c1) }
+                let mine = time {
+                    F32GEMM.multiply(a, rows: m, lda: k, weights: packed, columns: 0..<n, into: &c2, ldc: n, kernel: .best)
+                }
+                let diff = zip(c1, c2).map { abs($0 - $1) }.max()!
+                line += String(format: "  M=%d %.1f/%.1f", m, blas, mine) + (diff > 1e-3 ? " DIFF \(diff)" : "")
+            }
+            print(line)
+        }
     case "embed" where args.count == 6:
         let model = try SentenceTransformer.load(directory: URL(fileURLWithPath: args[2]), threads: 2, precision: precision(args[4]))
         guard let texts = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: args[3]))) as? [String]

@@ -1,5 +1,5 @@
 import Foundation
-import MLPackInt8
+import MLPackGEMM
 import Testing
 
 /// The int8 kernels against exact int32 references (every kernel this CPU runs), and quantization.

@@ -1,5 +1,5 @@
 import Foundation
-import MLPackInt8
+import MLPackGEMM
 import MLPackTestSupport
 import Testing
 

@@ -1,4 +1,4 @@
-import CInt8GEMM
+import CGEMM
 
 #if canImport(Glibc)
 import Glibc
