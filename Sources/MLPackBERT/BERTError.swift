@@ -9,6 +9,8 @@ public enum BERTError: Error, CustomStringConvertible, Equatable {
     case invalidValue(file: String, key: String, expected: String)
     /// A model feature this engine does not implement.
     case unsupported(file: String, key: String, value: String)
+    /// config.json names an encoder architecture this engine does not run.
+    case unsupportedArchitecture(file: String, modelType: String, supported: [String])
     /// A safetensors file whose header or data is inconsistent.
     case invalidSafeTensors(file: String, tensor: String?, reason: String)
     /// A tensor the model needs is absent or has the wrong shape.
@@ -30,6 +32,9 @@ public enum BERTError: Error, CustomStringConvertible, Equatable {
             return "\(file): key \(key): expected \(expected)"
         case .unsupported(let file, let key, let value):
             return "\(file): key \(key): unsupported value \(value)"
+        case .unsupportedArchitecture(let file, let modelType, let supported):
+            return "\(file): key model_type: unsupported value \(modelType) "
+                + "(supported: \(supported.joined(separator: ", ")))"
         case .invalidSafeTensors(let file, let tensor, let reason):
             return "\(file): \(tensor.map { "tensor \($0): " } ?? "")\(reason)"
         case .missingTensor(let file, let tensor, let shape):

@@ -9,7 +9,7 @@ extension BERTModel {
     /// Runs the encoder on sequences packed back to back (`ids` holds `lengths.reduce(0, +)`
     /// tokens, no padding). Linear layers see all tokens at once (M = total tokens); attention runs
     /// per sequence and head. Returns the last hidden state `[tokens, hidden]` in `workspace.x`.
-    /// Ids must be below `vocabSize` and every length in `1...maxPositionEmbeddings`.
+    /// Ids must be below `vocabSize` and every length in `1...maxSequenceLength`.
     ///
     /// `threads > 1` divides the pass among that many threads (`DispatchQueue.concurrentPerform`,
     /// each running single-threaded kernels): every linear layer by blocks of output features
@@ -36,15 +36,30 @@ extension BERTModel {
         let up = ws.up.pointer
         let scores = ws.scores.pointer
 
-        // Embeddings: word + position + token type 0, then LayerNorm.
+        // Embeddings: word + position (+ token type 0), then LayerNorm. Positions count from 0, or
+        // (RoBERTa, XLM-R, MPNet) from padding index + 1 over the tokens that are not padding.
         var t = 0
-        let type0 = tokenTypeEmbeddings.pointer
+        let padding = c.paddingIndex.map(Int32.init)
+        let firstPosition = c.paddingIndex.map { $0 + 1 } ?? 0
         for n in lengths {
-            for position in 0..<n {
-                let w = wordEmbeddings.pointer + Int(ids[t]) * d
+            var next = firstPosition
+            for _ in 0..<n {
+                let id = ids[t]
+                let position: Int
+                if let padding, id == padding {
+                    position = Int(padding)
+                } else {
+                    position = next
+                    next += 1
+                }
+                let w = wordEmbeddings.pointer + Int(id) * d
                 let pos = positionEmbeddings.pointer + position * d
                 let row = x + t * d
-                for i in 0..<d { row[i] = w[i] + pos[i] + type0[i] }
+                if let type0 = tokenType0?.pointer {
+                    for i in 0..<d { row[i] = w[i] + pos[i] + type0[i] }
+                } else {
+                    for i in 0..<d { row[i] = w[i] + pos[i] }
+                }
                 t += 1
             }
         }
@@ -66,6 +81,10 @@ extension BERTModel {
         let items = sequenceLengths.count * heads
         let attentionThreads = min(p, items)
         let scale = 1 / Float(dh).squareRoot()
+        // MPNet: per-head bias by relative distance (`relativeBias`), centred at S − 1.
+        let bias = relativeBias?.pointer
+        let biasWidth = 2 * c.maxSequenceLength - 1
+        let biasCenter = c.maxSequenceLength - 1
         if let int8 { ws.reserveInt8(tokens: tokens, rowWidth: int8.rowWidth, groups: int8.rowWidth / Int8GEMM.group) }
         for (index, layer) in layers.enumerated() {
             let quantized = int8?.layers[index]
@@ -91,11 +110,20 @@ extension BERTModel {
                     if n <= Self.shortAttentionLimit {
                         Kernels.shortAttention(
                             qkv: base, n: n, hidden: d, heads: heads, scale: scale, context: out, scores: s,
-                            only: h..<(h + 1))
+                            only: h..<(h + 1), relativeBias: bias.map { $0 + biasCenter }, biasStride: biasWidth)
                     } else {
                         BLAS.sgemm(
                             m: n, n: n, k: dh, alpha: scale, a: base + h * dh, lda: 3 * d,
                             b: base + d + h * dh, ldb: 3 * d, transposeB: true, c: s, ldc: n)
+                        if let bias {
+                            // Row i adds the distances j − i for j in 0..<n: a contiguous run.
+                            let head = bias + h * biasWidth + biasCenter
+                            for i in 0..<n {
+                                let row = s + i * n
+                                let b = head - i
+                                for j in 0..<n { row[j] += b[j] }
+                            }
+                        }
                         Kernels.softmax(s, rows: n, n: n, ld: n)
                         BLAS.sgemm(
                             m: n, n: dh, k: n, a: s, lda: n, b: base + 2 * d + h * dh, ldb: 3 * d, transposeB: false,

@@ -74,6 +74,11 @@ struct JSONFile {
         }
     }
 
+    /// Whether a parsed JSON number was `true`/`false`. (`is Bool` cannot tell: on Linux the numbers
+    /// 0 and 1 bridge to Bool too, which refused e.g. `"type_vocab_size": 1`.) JSONSerialization
+    /// makes booleans NSNumbers of Objective-C type `c`, and never makes numbers of that type.
+    static func isBoolean(_ n: NSNumber) -> Bool { String(cString: n.objCType) == "c" }
+
     func has(_ key: String) -> Bool { object[key] != nil && !(object[key] is NSNull) }
 
     /// An integer in `range`, or `defaultValue` when absent.
@@ -82,7 +87,7 @@ struct JSONFile {
             if let defaultValue { return defaultValue }
             throw BERTError.invalidValue(file: name, key: key, expected: "an integer in \(range)")
         }
-        guard let n = object[key] as? NSNumber, !(object[key] is Bool),
+        guard let n = object[key] as? NSNumber, !Self.isBoolean(n),
             let v = Int(exactly: n.doubleValue), range.contains(v)
         else {
             throw BERTError.invalidValue(file: name, key: key, expected: "an integer in \(range), found \(object[key]!)")
@@ -95,7 +100,7 @@ struct JSONFile {
             if let defaultValue { return defaultValue }
             throw BERTError.invalidValue(file: name, key: key, expected: "a number")
         }
-        guard let n = object[key] as? NSNumber, !(object[key] is Bool) else {
+        guard let n = object[key] as? NSNumber, !Self.isBoolean(n) else {
             throw BERTError.invalidValue(file: name, key: key, expected: "a number")
         }
         return n.doubleValue

@@ -3,9 +3,13 @@ extension Kernels {
     /// overhead of 2·heads tiny GEMMs dominates). `qkv` holds the sequence's rows `[n, 3d]`
     /// (Q | K | V); the context rows `[n, d]` go to `context` (leading dimension `d`).
     /// `scores` needs `n` floats. `only` restricts the work to some heads (default: all).
+    /// `relativeBias` (MPNet): head `h`'s bias for key `j` of query `i` is
+    /// `relativeBias[h · biasStride + j − i]` (the pointer is at distance 0 of head 0), added to the
+    /// scaled score.
     static func shortAttention(
         qkv: UnsafePointer<Float>, n: Int, hidden d: Int, heads: Int, scale: Float,
-        context: UnsafeMutablePointer<Float>, scores: UnsafeMutablePointer<Float>, only: Range<Int>? = nil
+        context: UnsafeMutablePointer<Float>, scores: UnsafeMutablePointer<Float>, only: Range<Int>? = nil,
+        relativeBias: UnsafePointer<Float>? = nil, biasStride: Int = 0
     ) {
         let dh = d / heads
         let vdh = dh - dh % width
@@ -27,6 +31,10 @@ extension Kernels {
                         c += 1
                     }
                     scores[j] = s * scale
+                }
+                if let relativeBias {
+                    let b = relativeBias + h * biasStride - i
+                    for j in 0..<n { scores[j] += b[j] }
                 }
                 softmax(scores, rows: 1, n: n, ld: n)
                 let out = context + i * d + h * dh

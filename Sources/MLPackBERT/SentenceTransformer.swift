@@ -103,8 +103,9 @@ public final class SentenceTransformer: @unchecked Sendable {
         }
 
         // max_seq_length: sentence_bert_config.json, else tokenizer_config.json model_max_length,
-        // capped at max_position_embeddings.
-        var maxLength = config.maxPositionEmbeddings
+        // capped at what the position table covers (max_position_embeddings, less padding index + 1
+        // for RoBERTa-style positions).
+        var maxLength = config.maxSequenceLength
         var lower = false
         let sbURL = root.appendingPathComponent("sentence_bert_config.json")
         var fromSB = false
@@ -163,9 +164,10 @@ public final class SentenceTransformer: @unchecked Sendable {
 
     private func checkedLength(_ maxSeqLength: Int?) throws -> Int {
         let limit = maxSeqLength ?? self.maxSeqLength
-        let cap = encoder.configuration.maxPositionEmbeddings
+        let cap = encoder.configuration.maxSequenceLength
         guard (2...cap).contains(limit) else {
-            throw BERTError.invalidArgument(name: "maxSeqLength", expected: "2...\(cap) (max_position_embeddings), found \(limit)")
+            throw BERTError.invalidArgument(
+                name: "maxSeqLength", expected: "2...\(cap) (the position table's length), found \(limit)")
         }
         return limit
     }
@@ -189,8 +191,44 @@ public final class SentenceTransformer: @unchecked Sendable {
         }
         let threads = threads ?? threadCount
         let limit = try checkedLength(maxSeqLength)
+        return run(count: texts.count, batchSize: batchSize, normalize: normalize, threads: threads) {
+            tokenizer.encode(doLowerCase ? texts[$0].lowercased() : texts[$0], maxLength: limit)
+        }
+    }
+
+    /// Embeds sequences already tokenized (ids including the special tokens, e.g. from another
+    /// tokenizer): the encoder, pooling, Dense and Normalize modules as `encode` runs them.
+    /// Every id must be below the model's `vocab_size` and every sequence hold
+    /// `1...maxSequenceLength` ids (no truncation here).
+    public func encode(
+        tokenIds: [[Int32]], batchSize: Int = 32, normalize: Bool = false, threads: Int? = nil
+    ) throws -> EmbeddingMatrix {
+        guard batchSize >= 1 else { throw BERTError.invalidArgument(name: "batchSize", expected: "at least 1") }
+        guard threads.map({ (1...256).contains($0) }) ?? true else {
+            throw BERTError.invalidArgument(name: "threads", expected: "1...256")
+        }
+        let c = encoder.configuration
+        for (i, ids) in tokenIds.enumerated() {
+            guard (1...c.maxSequenceLength).contains(ids.count) else {
+                throw BERTError.invalidArgument(
+                    name: "tokenIds[\(i)]", expected: "1...\(c.maxSequenceLength) ids, found \(ids.count)")
+            }
+            if let bad = ids.first(where: { $0 < 0 || Int($0) >= c.vocabSize }) {
+                throw BERTError.invalidArgument(
+                    name: "tokenIds[\(i)]", expected: "ids in 0..<\(c.vocabSize) (vocab_size), found \(bad)")
+            }
+        }
+        return run(count: tokenIds.count, batchSize: batchSize, normalize: normalize, threads: threads ?? threadCount) {
+            TokenizedText(ids: tokenIds[$0], truncated: false)
+        }
+    }
+
+    /// Runs `count` inputs (`input(i)` tokenizes input `i`) in batches of `batchSize`.
+    private func run(
+        count: Int, batchSize: Int, normalize: Bool, threads: Int, input: (Int) -> TokenizedText
+    ) -> EmbeddingMatrix {
         let dim = dimension
-        var out = [Float](repeating: 0, count: texts.count * dim)
+        var out = [Float](repeating: 0, count: count * dim)
         // This call's buffers (allocated on first use): nothing mutable is shared between calls.
         let workspaces = (0..<threads).map { _ in
             Workspace(
@@ -198,9 +236,9 @@ public final class SentenceTransformer: @unchecked Sendable {
                 heads: encoder.configuration.numHeads)
         }
         var start = 0
-        while start < texts.count {
-            let end = min(texts.count, start + batchSize)
-            let batch = (start..<end).map { tokenizer.encode(doLowerCase ? texts[$0].lowercased() : texts[$0], maxLength: limit) }
+        while start < count {
+            let end = min(count, start + batchSize)
+            let batch = (start..<end).map(input)
             out.withUnsafeMutableBufferPointer { buf in
                 runBatch(batch, into: buf.baseAddress! + start * dim, threads: threads, workspaces: workspaces)
             }
@@ -208,10 +246,10 @@ public final class SentenceTransformer: @unchecked Sendable {
         }
         if normalize || normalizesOutput {
             out.withUnsafeMutableBufferPointer { buf in
-                for r in 0..<texts.count { Self.l2Normalize(buf.baseAddress! + r * dim, count: dim) }
+                for r in 0..<count { Self.l2Normalize(buf.baseAddress! + r * dim, count: dim) }
             }
         }
-        return EmbeddingMatrix(rows: texts.count, dimension: dim, values: out)
+        return EmbeddingMatrix(rows: count, dimension: dim, values: out)
     }
 
     /// How one batch uses the threads (OpenBLAS is single-threaded in every plan).

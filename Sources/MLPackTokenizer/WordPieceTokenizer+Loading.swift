@@ -39,7 +39,7 @@ extension WordPieceTokenizer {
     }
 
     /// Loads a Hugging Face `tokenizer.json` (WordPiece model, BertNormalizer, BertPreTokenizer,
-    /// TemplateProcessing or BertProcessing). Its truncation and padding blocks are ignored:
+    /// TemplateProcessing, BertProcessing or RobertaProcessing). Its truncation and padding blocks are ignored:
     /// the caller chooses the length.
     public init(tokenizerJSON url: URL, maxVocabularySize: Int = WordPieceTokenizer.maxVocabularySize) throws {
         let file = url.lastPathComponent
@@ -165,7 +165,9 @@ extension WordPieceTokenizer {
                         file: file, key: "post_processor.single[\(i)]", value: "\(piece.keys.sorted())")
                 }
             }
-        case "BertProcessing":
+        case "BertProcessing", "RobertaProcessing":
+            // RobertaProcessing (MPNet's WordPiece tokenizer.json) differs from BertProcessing only
+            // in pairs and offsets; a single sequence is `cls … sep` either way.
             guard let cls = post["cls"] as? [Any], let sep = post["sep"] as? [Any],
                 let clsId = (cls.last as? NSNumber)?.intValue, let sepId = (sep.last as? NSNumber)?.intValue,
                 clsId >= 0, clsId < vocabulary.count, sepId >= 0, sepId < vocabulary.count
