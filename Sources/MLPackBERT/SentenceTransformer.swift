@@ -20,7 +20,7 @@ public final class SentenceTransformer: @unchecked Sendable {
 
     public let directory: URL
     public let encoder: BERTModel
-    public let tokenizer: WordPieceTokenizer
+    public let tokenizer: any TextTokenizer
     public let pooling: Pooling
     let dense: [DenseLayer]
     /// Whether the model ends with a Normalize module.
@@ -77,7 +77,7 @@ public final class SentenceTransformer: @unchecked Sendable {
         encoder = try BERTModel(configuration: config, weights: weights)
         do {
             // The vocabulary may not outgrow the embeddings: counted in the files before it is built.
-            tokenizer = try WordPieceTokenizer.load(directory: root, maxVocabularySize: config.vocabSize)
+            tokenizer = try Tokenizers.load(directory: root, maxVocabularySize: config.vocabSize)
         } catch let e as TokenizerError {
             throw BERTError.unreadable(file: "tokenizer", reason: e.description)
         }
