@@ -65,21 +65,19 @@ struct PrecompiledCharsmap: Sendable {
         return nil
     }
 
-    /// Normalizes `text`; `firstRemoved` tells whether the first grapheme was replaced by nothing.
-    func normalize(_ text: String) -> (text: String, firstRemoved: Bool) {
+    /// Normalizes `text`; of the result, `lead` counts the bytes made from graphemes starting in the
+    /// first `lead` bytes of `text`.
+    func normalize(_ text: String, lead: Int = 0) -> (text: String, lead: Int) {
         var out: [UInt8] = []
         out.reserveCapacity(text.utf8.count)
-        var firstRemoved = false
-        var first = true
+        var newLead = 0
+        var offset = 0
         for grapheme in text {
-            let before = out.count
-            defer {
-                if first {
-                    firstRemoved = out.count == before
-                    first = false
-                }
-            }
             let g = grapheme.utf8
+            defer {
+                offset += g.count
+                if offset - g.count < lead { newLead = out.count }
+            }
             if g.count < 6, let r = firstPrefixReplacement(g) {
                 out.append(contentsOf: r)
                 continue
@@ -93,6 +91,6 @@ struct PrecompiledCharsmap: Sendable {
                 }
             }
         }
-        return (String(decoding: out, as: UTF8.self), firstRemoved)
+        return (String(decoding: out, as: UTF8.self), newLead)
     }
 }

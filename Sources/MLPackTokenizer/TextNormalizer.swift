@@ -19,11 +19,24 @@ indirect enum TextNormalizer: Sendable {
         "Sequence", "NFC", "NFD", "NFKC", "NFKD", "Lowercase", "Strip", "StripAccents", "Replace", "Prepend", "Precompiled",
     ]
 
-    /// A normalized text, and whether its first character still comes from the original text's first
-    /// character (what Metaspace's `prepend_scheme: first` checks): false once leading text is removed.
+    /// A normalized text, and how many of its leading UTF-8 bytes come from the original text's first
+    /// character (0 when the segment does not start the text, or once that character is removed):
+    /// what Metaspace's `prepend_scheme: first` checks through tokenizers' alignments.
     struct Text {
         var string: String
-        var startsAtOrigin: Bool
+        var leadBytes: Int
+
+        init(string: String, startsAtOrigin: Bool) {
+            self.string = string
+            leadBytes = startsAtOrigin ? (string.unicodeScalars.first.map { UTF8.width($0) } ?? 0) : 0
+        }
+
+        var startsAtOrigin: Bool { leadBytes > 0 }
+
+        var lead: Substring {
+            let u = string.utf8
+            return Substring(u[u.startIndex..<u.index(u.startIndex, offsetBy: min(leadBytes, u.count))]) ?? Substring(string)
+        }
     }
 
     func apply(_ text: inout Text) {
@@ -31,45 +44,60 @@ indirect enum TextNormalizer: Sendable {
         switch self {
         case .sequence(let list):
             for n in list { n.apply(&text) }
-        case .nfc: text.string = text.string.precomposedStringWithCanonicalMapping
-        case .nfd: text.string = text.string.decomposedStringWithCanonicalMapping
-        case .nfkc: text.string = text.string.precomposedStringWithCompatibilityMapping
-        case .nfkd: text.string = text.string.decomposedStringWithCompatibilityMapping
-        case .lowercase:
-            var out = String.UnicodeScalarView()
-            var lowered: [UInt32] = []
-            for s in text.string.unicodeScalars {
-                lowered.removeAll(keepingCapacity: true)
-                UnicodeProperties.appendLowercase(s.value, to: &lowered)
-                for l in lowered { out.append(Unicode.Scalar(l) ?? s) }
-            }
-            text.string = String(out)
+        case .nfc, .nfd, .nfkc, .nfkd, .lowercase, .stripAccents:
+            if text.leadBytes > 0 { text.leadBytes = max(1, transformed(String(text.lead)).utf8.count) }
+            text.string = transformed(text.string)
         case .strip(let left, let right):
             let scalars = Array(text.string.unicodeScalars)
             var lo = 0
             var hi = scalars.count
             if left { while lo < hi && UnicodeProperties.isWhitespace(scalars[lo].value) { lo += 1 } }
             if right { while hi > lo && UnicodeProperties.isWhitespace(scalars[hi - 1].value) { hi -= 1 } }
-            if lo > 0 { text.startsAtOrigin = false }
+            if lo > 0 {
+                let removed = scalars[..<lo].reduce(0) { $0 + UTF8.width($1) }
+                text.leadBytes = max(0, text.leadBytes - removed)
+            }
             if lo > 0 || hi < scalars.count {
                 var v = String.UnicodeScalarView()
                 v.append(contentsOf: scalars[lo..<hi])
                 text.string = String(v)
             }
-        case .stripAccents:
-            var v = String.UnicodeScalarView()
-            for s in text.string.unicodeScalars where !Self.isMark(s) { v.append(s) }
-            text.string = String(v)
         case .replace(let pattern, let content):
-            let r = pattern.replaceAll(in: text.string, with: content)
-            if r.removedStart { text.startsAtOrigin = false }
+            let r = pattern.replaceAll(in: text.string, with: content, lead: text.leadBytes)
+            text.leadBytes = r.lead
             text.string = r.text
         case .prepend(let s):
+            if text.leadBytes > 0 { text.leadBytes += s.utf8.count }
             text.string = s + text.string
         case .precompiled(let map):
-            let r = map.normalize(text.string)
-            if r.firstRemoved { text.startsAtOrigin = false }
+            let r = map.normalize(text.string, lead: text.leadBytes)
+            text.leadBytes = r.lead
             text.string = r.text
+        }
+    }
+
+    /// The scalar-wise normalizers applied to `s`.
+    private func transformed(_ s: String) -> String {
+        switch self {
+        case .nfc: return s.precomposedStringWithCanonicalMapping
+        case .nfd: return s.decomposedStringWithCanonicalMapping
+        case .nfkc: return s.precomposedStringWithCompatibilityMapping
+        case .nfkd: return s.decomposedStringWithCompatibilityMapping
+        case .lowercase:
+            var out = String.UnicodeScalarView()
+            var lowered: [UInt32] = []
+            for c in s.unicodeScalars {
+                lowered.removeAll(keepingCapacity: true)
+                UnicodeProperties.appendLowercase(c.value, to: &lowered)
+                for l in lowered { out.append(Unicode.Scalar(l) ?? c) }
+            }
+            return String(out)
+        case .stripAccents:
+            var v = String.UnicodeScalarView()
+            for c in s.unicodeScalars where !Self.isMark(c) { v.append(c) }
+            return String(v)
+        default:
+            return s
         }
     }
 
@@ -171,10 +199,11 @@ enum TextPattern: @unchecked Sendable {
         }
     }
 
-    /// Replaces every match; `removedStart` when a match at the start was replaced by nothing.
-    func replaceAll(in text: String, with content: String) -> (text: String, removedStart: Bool) {
+    /// Replaces every match; `lead` bytes at the start come from the original first character and
+    /// the result's `lead` counts what they became (a replacement counts when its match starts there).
+    func replaceAll(in text: String, with content: String, lead: Int = 0) -> (text: String, lead: Int) {
         let ranges = matches(in: text)
-        guard !ranges.isEmpty else { return (text, false) }
+        guard !ranges.isEmpty else { return (text, lead) }
         let bytes = Array(text.utf8)
         let replacement = Array(content.utf8)
         var out: [UInt8] = []
@@ -186,6 +215,15 @@ enum TextPattern: @unchecked Sendable {
             last = r.upperBound
         }
         out.append(contentsOf: bytes[last...])
-        return (String(decoding: out, as: UTF8.self), ranges[0].lowerBound == 0 && replacement.isEmpty)
+        var newLead = 0
+        if lead > 0 {
+            var position = 0
+            for r in ranges where r.lowerBound < lead {
+                newLead += r.lowerBound - position + replacement.count
+                position = r.upperBound
+            }
+            if position < lead { newLead += lead - position }
+        }
+        return (String(decoding: out, as: UTF8.self), newLead)
     }
 }
