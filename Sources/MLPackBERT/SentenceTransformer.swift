@@ -22,7 +22,7 @@ public final class SentenceTransformer: @unchecked Sendable {
 
     public let directory: URL
     public let encoder: BERTModel
-    public let tokenizer: WordPieceTokenizer
+    public let tokenizer: any TextTokenizer
     public let pooling: Pooling
     let dense: [DenseLayer]
     /// Whether the model ends with a Normalize module.
@@ -92,7 +92,7 @@ public final class SentenceTransformer: @unchecked Sendable {
             configuration: config, weights: weights, precision: precision, int8Kernel: int8Kernel, int8Linears: int8Linears)
         do {
             // The vocabulary may not outgrow the embeddings: counted in the files before it is built.
-            tokenizer = try WordPieceTokenizer.load(directory: root, maxVocabularySize: config.vocabSize)
+            tokenizer = try Tokenizers.load(directory: root, maxVocabularySize: config.vocabSize)
         } catch let e as TokenizerError {
             throw BERTError.unreadable(file: "tokenizer", reason: e.description)
         }

@@ -8,6 +8,8 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable {
     case missingKey(file: String, key: String, expected: String)
     /// A component type or option this tokenizer does not implement.
     case unsupported(file: String, key: String, value: String)
+    /// A component type this tokenizer does not implement, with the values it does.
+    case unsupportedType(file: String, key: String, value: String, supported: [String])
     /// A token the tokenizer needs is not in the vocabulary.
     case missingToken(file: String, token: String, role: String)
     /// The vocabulary is empty, too large, or has an id out of range.
@@ -25,6 +27,8 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable {
             return "\(file): key \(key): expected \(expected)"
         case .unsupported(let file, let key, let value):
             return "\(file): key \(key): unsupported value \(value)"
+        case .unsupportedType(let file, let key, let value, let supported):
+            return "\(file): key \(key): unsupported value \(value) (supported: \(supported.joined(separator: ", ")))"
         case .missingToken(let file, let token, let role):
             return "\(file): the vocabulary has no \(role) token \(token)"
         case .invalidVocabulary(let file, let reason):

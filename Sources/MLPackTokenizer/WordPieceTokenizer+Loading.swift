@@ -49,6 +49,11 @@ extension WordPieceTokenizer {
             limits: JSONPrescan.Limits(
                 maxValues: Self.maxTokenizerJSONValues(vocabulary: maxVocabulary), maxDepth: Self.maxJSONDepth,
                 path: ["model", "vocab"], maxMembers: maxVocabulary))
+        try self.init(parsed: root, file: file, maxVocabulary: maxVocabulary)
+    }
+
+    /// Builds the tokenizer from a parsed `tokenizer.json` (held to its caps by the caller).
+    init(parsed root: [String: Any], file: String, maxVocabulary: Int) throws {
         guard let model = root["model"] as? [String: Any] else {
             throw TokenizerError.missingKey(file: file, key: "model", expected: "an object")
         }
@@ -87,7 +92,8 @@ extension WordPieceTokenizer {
         if let normalizer = root["normalizer"] as? [String: Any] {
             let type = normalizer["type"] as? String ?? ""
             guard type == "BertNormalizer" else {
-                throw TokenizerError.unsupported(file: file, key: "normalizer.type", value: type)
+                throw TokenizerError.unsupportedType(
+                    file: file, key: "normalizer.type", value: type, supported: ["BertNormalizer (for WordPiece)"])
             }
             config.cleanText = normalizer["clean_text"] as? Bool ?? true
             config.handleChineseChars = normalizer["handle_chinese_chars"] as? Bool ?? true
@@ -102,7 +108,8 @@ extension WordPieceTokenizer {
         if let pre = root["pre_tokenizer"] as? [String: Any] {
             let type = pre["type"] as? String ?? ""
             guard type == "BertPreTokenizer" else {
-                throw TokenizerError.unsupported(file: file, key: "pre_tokenizer.type", value: type)
+                throw TokenizerError.unsupportedType(
+                    file: file, key: "pre_tokenizer.type", value: type, supported: ["BertPreTokenizer (for WordPiece)"])
             }
         } else {
             throw TokenizerError.missingKey(file: file, key: "pre_tokenizer", expected: "a BertPreTokenizer")
@@ -178,7 +185,8 @@ extension WordPieceTokenizer {
             config.prefixIds = [Int32(clsId)]
             config.suffixIds = [Int32(sepId)]
         default:
-            throw TokenizerError.unsupported(file: file, key: "post_processor.type", value: type)
+            throw TokenizerError.unsupportedType(
+                file: file, key: "post_processor.type", value: type, supported: ["TemplateProcessing", "BertProcessing"])
         }
     }
 

@@ -6,6 +6,7 @@ enum Fixtures {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let embeddings = root.appendingPathComponent("fixtures/embeddings")
     static let tinyModel = embeddings.appendingPathComponent("tiny-bert/model")
+    static let tokenizers = root.appendingPathComponent("fixtures/tokenizers")
 
     struct TokenizerCase: Decodable {
         let id: String
