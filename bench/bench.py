@@ -328,7 +328,7 @@ def main():
     cpu, isa, cores = machine()
     m = results["mlpack fp32"]
     print(f"\nmachine: {cpu}; ISA {' '.join(isa)}; {cores} CPUs; OpenBLAS core {m['blas_core']}; "
-          f"int8 kernel {results['mlpack int8']['int8_kernel']}")
+          f"Float32 kernel {m['f32_kernel']}; int8 kernel {results['mlpack int8']['int8_kernel']}")
     print(f"{count} sentences, {m['tokens']} tokens, {m['matmul_gflop']:.1f} GFLOP of matmuls; {THREADS} threads; "
           f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f}")
     names = list(engines)

@@ -77,6 +77,7 @@ do {
             "sentences": sentences.count, "tokens": lengths.reduce(0, +), "matmul_gflop": totalFlops / 1e9,
             "threads": threads, "threading": threading.rawValue, "blas_core": BLAS.coreName,
             "precision": model.precision.rawValue, "int8_kernel": model.encoder.int8Kernel?.name ?? "none",
+            "f32_kernel": model.encoder.f32Kernel.name,
         ]
         var throughput: [String: Any] = [:]
         for b in batches {
