@@ -237,6 +237,45 @@ def predict_end_to_end(mlpack, model_dir, sentences, work, precision):
     return best
 
 
+def serve_latency(mlpack, work, precision, requests=200):
+    """p50 / p99 (ms) of one short sentence through `mlpack serve` (HTTP on loopback included), one
+    request at a time from one keep-alive client, after 20 warm-up requests."""
+    import http.client
+    saved = os.path.join(work, "embedder")
+    extra = [] if precision == "fp32" else ["--precision", precision]
+    p = subprocess.Popen([mlpack, "serve", "-m", saved, "--port", "0"] + extra, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE, text=True)
+    try:
+        port = None
+        while port is None:
+            line = p.stderr.readline()
+            if not line:
+                raise SystemExit("mlpack serve exited before listening")
+            m = re.search(r"http://127\.0\.0\.1:(\d+)", line)
+            if m:
+                port = int(m.group(1))
+        # Keep draining its log so a full pipe never stalls it.
+        import threading
+        threading.Thread(target=lambda: [None for _ in p.stderr], daemon=True).start()
+        conn = http.client.HTTPConnection("127.0.0.1", port)
+        body = json.dumps({"inputs": [SHORT]})
+        times = []
+        for i in range(requests + 20):
+            t = time.perf_counter()
+            conn.request("POST", "/invocations", body, {"Content-Type": "application/json"})
+            r = conn.getresponse()
+            r.read()
+            if r.status != 200:
+                raise SystemExit(f"mlpack serve answered {r.status}")
+            if i >= 20:
+                times.append(time.perf_counter() - t)
+        times.sort()
+        return times[len(times) // 2] * 1000, times[int(len(times) * 0.99)] * 1000
+    finally:
+        p.terminate()
+        p.wait()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", required=True)
@@ -319,10 +358,11 @@ def main():
             emb = np.load(out)
             results[name]["first_s"] = time_to_first(cmd + ["--first", SHORT])
         quality[name] = cosines(reference, emb)
-    e2e = {}
+    e2e, served = {}, {}
     if a.mlpack:
         for precision in ("fp32", "int8"):
             e2e[precision] = predict_end_to_end(a.mlpack, a.model, sentences, work, precision)
+            served[precision] = serve_latency(a.mlpack, work, precision)
     load_after = os.getloadavg()
 
     cpu, isa, cores = machine()
@@ -340,6 +380,8 @@ def main():
     for key, label in (("latency_short", f"short ({m['latency_short']['tokens']:.0f} tokens)"),
                        ("latency_long", f"long ({m['latency_long']['tokens']:.0f} tokens)")):
         print(f"  {label:20} " + "  ".join(f"{n} {results[n][key]['median_ms']:.2f}" for n in names))
+    for p, (p50, p99) in served.items():
+        print(f"  through mlpack serve ({p}, HTTP on loopback, one request at a time): p50 {p50:.2f} ms, p99 {p99:.2f} ms")
     print("\none sequence of M tokens: median ms (GFLOP/s of its matmuls)")
     for n in ("mlpack fp32", "mlpack int8"):
         r = results[n]["single_sequence"]
@@ -368,6 +410,9 @@ def main():
         ("int8 batch 32 vs ORT int8", ratio("mlpack int8", "ort int8", "32"), 1.2, True),
         ("int8 short p50 / ORT int8", lat("mlpack int8", "ort int8"), 1.0, False),
     ]
+    if served:
+        rows.append(("fp32 serve p50 / ORT fused in-process", served["fp32"][0] / results["ort fused"]["latency_short"]["median_ms"], 1.0, False))
+        rows.append(("int8 serve p50 / ORT int8 in-process", served["int8"][0] / results["ort int8"]["latency_short"]["median_ms"], 1.0, False))
     if e2e:
         rows.append(("predict 2,000 vs ST encode(32)", count / e2e["fp32"] / results["torch"]["throughput"]["32"]["sentences_per_s"], 1.5, True))
     rows.append(("int8 peak RSS / fp32", results["mlpack int8"]["peak_rss_mb"] / m["peak_rss_mb"], 1.0, False))
@@ -375,7 +420,7 @@ def main():
         ok = v >= target if higher else v <= target
         print(f"  {label:34} {v:6.2f}  {'>=' if higher else '<='} {target}  {'yes' if ok else 'NO'}")
     with open(os.path.join(work, "results.json"), "w") as f:
-        json.dump({"results": results, "quality": quality, "predict_seconds": e2e,
+        json.dump({"results": results, "quality": quality, "predict_seconds": e2e, "serve_ms": served,
                    "machine": {"cpu": cpu, "isa": isa, "cpus": cores}}, f, indent=1)
 
 
