@@ -156,7 +156,7 @@ let package = Package(
         .testTarget(
             name: "MLPackServerTests",
             dependencies: [
-                "MLPackServer", "MLPackCore",
+                "MLPackServer", "MLPackCore", "MLPackTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -25,3 +25,5 @@ scripts/test-spark.sh
 scripts/rolling-restart.sh
 # Crash safety: save, pack, unpack, log and predict -o killed (SIGKILL) 50 times each at random moments; targets old or complete, no temporaries left.
 MLPACK_BIN="$PWD/.build/release/mlpack" scripts/test-crash-safety.sh
+# The server under abuse: 1,000 slowloris connections (below and above --max-connections) while a normal client is timed, a client that never reads, malformed requests.
+MLPACK_BIN="$PWD/.build/release/mlpack" scripts/abuse.sh

@@ -65,8 +65,20 @@ public struct ServeCommand: AsyncParsableCommand {
     @Option(name: [.short, .long], help: "Seconds a request may take (MLflow's --timeout; 504 beyond).")
     public var timeout: Double = 60
 
-    @Option(help: "Most open connections; more wait in the listen backlog.")
+    @Option(
+        help: ArgumentHelp(
+            "Most open connections.",
+            discussion: "At the cap the connection that has waited longest for a request head (slow or idle) is closed to make room; only when every connection has a request in progress do new ones wait in the listen backlog."))
     public var maxConnections: Int = 1024
+
+    @Option(help: "Seconds a connection may take to send a complete request head (from opening, or from a later request's first byte); 408 and closed beyond.")
+    public var headerTimeoutSeconds: Double = 10
+
+    @Option(help: "Seconds an idle keep-alive connection stays open.")
+    public var idleTimeoutSeconds: Double = 60
+
+    @Option(help: "Seconds an answer may sit unread by the client (nothing drains) before the connection is closed.")
+    public var writeTimeoutSeconds: Double = 30
 
     @Option(help: "After SIGTERM/SIGINT, keep serving this many seconds with /ping answering 503 (out of a load balancer's rotation; /health stays 200), then close.")
     public var drainSeconds: Double = 0
@@ -104,6 +116,12 @@ public struct ServeCommand: AsyncParsableCommand {
         guard maxJsonDepth <= 1000 else { throw ValidationError("--max-json-depth must be at most 1000.") }
         guard maxBatchDelayMs >= 0 else { throw ValidationError("--max-batch-delay-ms must not be negative.") }
         guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds.") }
+        for (name, value) in [
+            ("--header-timeout-seconds", headerTimeoutSeconds), ("--idle-timeout-seconds", idleTimeoutSeconds),
+            ("--write-timeout-seconds", writeTimeoutSeconds),
+        ] where !(value > 0 && value <= 86400) {
+            throw ValidationError("\(name) must be a positive number of seconds (at most 86400).")
+        }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical.")
         }
@@ -120,13 +138,23 @@ public struct ServeCommand: AsyncParsableCommand {
             batching: .init(
                 maxBatchSize: maxBatchSize, maxDelay: .milliseconds(maxBatchDelayMs), maxQueuedRows: maxQueueRows,
                 maxConcurrentBatches: workers),
-            maxConnections: maxConnections, drainPeriod: .milliseconds(Int64((drainSeconds * 1000).rounded())),
-            publicMetrics: publicMetrics)
+            maxConnections: maxConnections, idleTimeout: Self.duration(idleTimeoutSeconds),
+            drainPeriod: Self.duration(drainSeconds), publicMetrics: publicMetrics,
+            headerTimeout: Self.duration(headerTimeoutSeconds), writeTimeout: Self.duration(writeTimeoutSeconds))
+    }
+
+    private static func duration(_ seconds: Double) -> Duration {
+        .milliseconds(Int64((seconds * 1000).rounded()))
     }
 
     public func run() async throws {
         let configuration = serverConfiguration(environment: ProcessInfo.processInfo.environment)
-        var configuredLogger = Logger(label: "mlpack.serve") { StreamLogHandler.standardError(label: $0) }
+        // Log lines go out from the writer's own thread through a bounded queue: a stalled stderr
+        // reader costs dropped (and counted) lines, never a blocked request.
+        signal(SIGPIPE, SIG_IGN)
+        let logWriter = BoundedLogWriter(fileDescriptor: STDERR_FILENO)
+        defer { logWriter.finish(waitingAtMost: .seconds(2)) }
+        var configuredLogger = Logger(label: "mlpack.serve") { logWriter.logHandler(label: $0) }
         configuredLogger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let logger = configuredLogger
         let clock = ContinuousClock()
@@ -146,7 +174,7 @@ public struct ServeCommand: AsyncParsableCommand {
         let service = ModelService(
             name: name, model: loaded, configuration: configuration,
             metricsFactory: ScoringServer.metricsFactory(for: registry))
-        let server = ScoringServer(service: service, configuration: configuration, logger: logger, registry: registry)
+        let server = ScoringServer(service: service, configuration: configuration, logger: logger, registry: registry, logWriter: logWriter)
         let host = configuration.host
         do {
             try await server.run { port in

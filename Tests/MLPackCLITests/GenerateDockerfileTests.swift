@@ -323,32 +323,17 @@ import Testing
         let temp = try TestFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: temp) }
         let model = try Self.saveModel(in: temp)
-        let server = Process()
-        server.executableURL = CLIRunner.executable
-        server.arguments = ["serve", "-m", model.path, "--port", "0", "--threads", "1", "--drain-seconds", "3"]
-        let err = Pipe()
-        server.standardError = err
-        server.standardOutput = FileHandle.nullDevice
-        try server.run()
-        defer { if server.isRunning { server.terminate() } }
-        var log = ""
-        var port: Int?
-        while port == nil {
-            let chunk = err.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            log += String(decoding: chunk, as: UTF8.self)
-            if let range = log.range(of: "http://127.0.0.1:") { port = Int(log[range.upperBound...].prefix { $0.isNumber }) }
-        }
-        let listening = try #require(port, "no port in: \(log)")
+        let server = try ServeProcess(model: model.path, arguments: ["--threads", "1", "--drain-seconds", "3"])
+        let listening = server.port
         let script = DockerfileTemplate.healthCheckScript.replacingOccurrences(of: "/dev/tcp/127.0.0.1/8080", with: "/dev/tcp/127.0.0.1/\(listening)")
         #expect(script != DockerfileTemplate.healthCheckScript)
         func check() throws -> Int32 { try ExternalTool.run("bash", ["-c", script]).status }
         #expect(try check() == 0, "healthy while serving")
-        kill(server.processIdentifier, SIGTERM)
+        server.signal(SIGTERM)
         // Draining: out of rotation (/ping 503) but alive, so the liveness check stays healthy.
         Thread.sleep(forTimeInterval: 0.3)
         #expect(try check() == 0, "healthy while draining (/health stays 200; only /ping answers 503)")
-        server.waitUntilExit()
+        _ = server.waitForExit()
         #expect(try check() != 0, "unhealthy when nothing listens")
     }
 

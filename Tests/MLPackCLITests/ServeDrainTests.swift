@@ -24,34 +24,13 @@ struct ServeDrainTests {
     @Test func pingSays503AndHealthStays200WhileDrainingThenTheServerExits() throws {
         let temp = try TestFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: temp) }
-        let model = temp.appendingPathComponent("st")
-        let saved = try CLIRunner.run(["save", "--flavor", "sentence_transformers", "--source", TestFixtures.tinyBERT.path, "-o", model.path])
-        #expect(saved.status == 0, "\(saved.stderr)")
-
-        let server = Process()
-        server.executableURL = CLIRunner.executable
-        server.arguments = ["serve", "-m", model.path, "--port", "0", "--threads", "1", "--drain-seconds", "3"]
-        let err = Pipe()
-        server.standardError = err
-        server.standardOutput = FileHandle.nullDevice
-        try server.run()
-        defer { if server.isRunning { server.terminate() } }
-        // The port, from the "serving … on http://127.0.0.1:PORT" line.
-        var log = ""
-        var port: Int?
-        while port == nil {
-            let chunk = err.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            log += String(decoding: chunk, as: UTF8.self)
-            if let range = log.range(of: "http://127.0.0.1:") {
-                port = Int(log[range.upperBound...].prefix { $0.isNumber })
-            }
-        }
-        let base = "http://127.0.0.1:\(try #require(port, "no port in: \(log)"))"
+        let model = try ServeProcess.saveTinyBERT(in: temp)
+        let server = try ServeProcess(model: model.path, arguments: ["--threads", "1", "--drain-seconds", "3"])
+        let base = server.base
         #expect(try curl([base + "/ping"]).status == 200)
         #expect(try curl(["-D", "-", "-o", "/dev/null", base + "/health"]).body.lowercased().contains("connection: close") == false)
 
-        kill(server.processIdentifier, SIGTERM)
+        server.signal(SIGTERM)
         let signalled = Date()
         // Draining: the probe is 503 (soon after the signal) while scoring still works.
         var probe = try curl([base + "/ping"])
@@ -69,9 +48,9 @@ struct ServeDrainTests {
         #expect(scored.status == 200, "\(scored)")
         #expect(Date().timeIntervalSince(signalled) < 3, "checked within the drain window")
 
-        server.waitUntilExit()
+        let status = server.waitForExit()
         let elapsed = Date().timeIntervalSince(signalled)
-        #expect(server.terminationStatus == 0)
+        #expect(status == 0)
         #expect(elapsed >= 2.9, "exited after \(elapsed) s, before the 3 s drain ended")
         #expect(try curl([base + "/ping"]).status == 0, "nothing listens after the exit")
     }

@@ -36,14 +36,18 @@ public struct ScoringServer: Sendable {
 
     /// - Parameter registry: the Prometheus registry `/metrics` renders; pass the one the
     ///   service's batchers report to (see ``metricsFactory(for:)``).
+    /// - Parameter logWriter: the writer `logger` writes through, whose dropped lines `/metrics`
+    ///   reports as `mlpack_log_lines_dropped_total` (0 without one).
     public init(
         service: ModelService, configuration: ScoringServerConfiguration, logger: Logger,
-        registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
+        registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), logWriter: BoundedLogWriter? = nil
     ) {
         self.service = service
         self.configuration = configuration
         self.logger = logger
-        metrics = ServerMetrics(registry: registry)
+        var logDrops: (@Sendable () -> Int)?
+        if let logWriter { logDrops = { logWriter.droppedLines } }
+        metrics = ServerMetrics(registry: registry, logDrops: logDrops)
     }
 
     /// The swift-metrics factory the server uses over `registry` (its histogram buckets), for
@@ -87,23 +91,31 @@ public struct ScoringServer: Sendable {
         "/invocations": "POST", "/embed": "POST", "/similarity": "POST",
     ]
 
-    /// The Hummingbird application: bind address, connection cap, idle timeout, connections closed
-    /// after an answer that says `Connection: close`, this server's router. `onServerRunning`
-    /// receives the bound port (useful with port 0).
+    /// The Hummingbird application: bind address, connection cap with eviction, idle, header and
+    /// write timeouts (``ConnectionGuardHandler``), connections closed after an answer that says
+    /// `Connection: close`, this server's router. `onServerRunning` receives the bound port
+    /// (useful with port 0).
     public func makeApplication(
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        let idle = TimeAmount.nanoseconds(
-            configuration.idleTimeout.components.seconds * 1_000_000_000
-                + configuration.idleTimeout.components.attoseconds / 1_000_000_000)
+        let idle = TimeAmount(configuration.idleTimeout)
+        let registry = ConnectionRegistry()
+        let metrics = self.metrics
+        let (headerTimeout, writeTimeout) = (configuration.headerTimeout, configuration.writeTimeout)
         return Application(
             router: makeRouter(),
             server: .http1(configuration: .init(
-                additionalChannelHandlers: [CloseAfterResponseHandler()], idleTimeout: idle)),
+                additionalChannelHandlers: [
+                    CloseAfterResponseHandler(),
+                    ConnectionGuardHandler(
+                        headerTimeout: headerTimeout, writeTimeout: writeTimeout, registry: registry, metrics: metrics),
+                ],
+                idleTimeout: idle)),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port),
                 serverName: "mlpack/\(Self.serverVersion)",
-                availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections)),
+                availableConnectionsDelegate: GuardedConnectionLimit(
+                    maxConnections: configuration.maxConnections, registry: registry, metrics: metrics)),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
     }

@@ -22,10 +22,17 @@ public struct ScoringServerConfiguration: Sendable {
     public var publicMetrics: Bool
     /// Batching of `/embed` and `/similarity` rows.
     public var batching: DynamicBatcher<String, [Float]>.Configuration
-    /// Most open connections; further connections wait in the listen backlog.
+    /// Most open connections. At the cap the connection that has waited longest for a request
+    /// head (a slow or idle one) is closed to make room; only when every connection has a request
+    /// in progress do new ones wait in the listen backlog.
     public var maxConnections: Int
     /// Idle keep-alive connections are closed after this long.
     public var idleTimeout: Duration
+    /// A connection must send a complete request head within this long of opening (and each later
+    /// request within this long of its first byte); else it gets 408 and is closed.
+    public var headerTimeout: Duration
+    /// A connection whose answer the client does not read (nothing drains for this long) is closed.
+    public var writeTimeout: Duration
     /// The version `/version` reports (MLflow's clients read it to choose the protocol).
     public var reportedVersion: String
     /// After SIGTERM/SIGINT, how long the server keeps serving while `/ping` (readiness) answers
@@ -40,7 +47,7 @@ public struct ScoringServerConfiguration: Sendable {
         apiKey: String? = nil, batching: DynamicBatcher<String, [Float]>.Configuration = .init(),
         maxConnections: Int = 1024, idleTimeout: Duration = .seconds(60),
         reportedVersion: String = MLPack.mlflowCompatibleVersion, drainPeriod: Duration = .zero,
-        publicMetrics: Bool = false
+        publicMetrics: Bool = false, headerTimeout: Duration = .seconds(10), writeTimeout: Duration = .seconds(30)
     ) {
         self.host = host
         self.port = port
@@ -55,6 +62,8 @@ public struct ScoringServerConfiguration: Sendable {
         self.reportedVersion = reportedVersion
         self.drainPeriod = drainPeriod
         self.publicMetrics = publicMetrics
+        self.headerTimeout = max(.milliseconds(1), headerTimeout)
+        self.writeTimeout = max(.milliseconds(1), writeTimeout)
     }
 
     /// The batcher limits, with a queue large enough for one request of the maximum row count.

@@ -9,11 +9,22 @@ import Synchronization
 ///
 /// Series: `mlpack_http_requests_total{route,status}`, `mlpack_http_request_duration_seconds{route}`
 /// (histogram), `mlpack_http_requests_in_flight`, and from each batcher `mlpack_batch_size{batcher}`
-/// (histogram), `mlpack_batch_queue_rows{batcher}`, `mlpack_batch_queue_full_total{batcher}`.
+/// (histogram), `mlpack_batch_queue_rows{batcher}`, `mlpack_batch_queue_full_total{batcher}`;
+/// the connections: `mlpack_http_connections_open`, `mlpack_http_connections_closed_total{reason}`
+/// (closed by the server's guards: `header_timeout`, `write_timeout`, `evicted`); and
+/// `mlpack_log_lines_dropped_total` (log lines the ``BoundedLogWriter`` could not queue).
 final class ServerMetrics: Sendable {
     let registry: PrometheusCollectorRegistry
     let factory: PrometheusMetricsFactory
     private let inFlight: Metrics.Meter
+    let connectionsOpen: Prometheus.Gauge
+    let closedOnHeaderTimeout: Prometheus.Counter
+    let closedOnWriteTimeout: Prometheus.Counter
+    let evicted: Prometheus.Counter
+    private let logLinesDropped: Prometheus.Counter
+    /// The writer's dropped-line count, and how much of it the counter already shows.
+    private let logDrops: (@Sendable () -> Int)?
+    private let reportedLogDrops = Mutex<Int>(0)
     private let counters = Mutex<[String: Metrics.Counter]>([:])
     private let timers = Mutex<[String: Metrics.Timer]>([:])
 
@@ -22,10 +33,25 @@ final class ServerMetrics: Sendable {
         "/ping", "/health", "/version", "/invocations", "/embed", "/similarity", "/metrics",
     ]
 
-    init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+    init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), logDrops: (@Sendable () -> Int)? = nil) {
         self.registry = registry
         factory = Self.factory(for: registry)
         inFlight = Metrics.Meter(label: "mlpack_http_requests_in_flight", factory: factory)
+        connectionsOpen = registry.makeGauge(descriptor: MetricNameDescriptor(
+            namespace: "mlpack", subsystem: "http", metricName: "connections", unitName: "open",
+            helpText: "Open client connections."))
+        let closed = MetricNameDescriptor(
+            namespace: "mlpack", subsystem: "http", metricName: "connections_closed", unitName: "total",
+            helpText: "Connections the server closed: no complete request head in time (header_timeout), "
+                + "an answer the client did not read (write_timeout), or the connection waiting longest for "
+                + "a request head, closed to make room at --max-connections (evicted).")
+        closedOnHeaderTimeout = registry.makeCounter(descriptor: closed, labels: [("reason", "header_timeout")])
+        closedOnWriteTimeout = registry.makeCounter(descriptor: closed, labels: [("reason", "write_timeout")])
+        evicted = registry.makeCounter(descriptor: closed, labels: [("reason", "evicted")])
+        logLinesDropped = registry.makeCounter(descriptor: MetricNameDescriptor(
+            namespace: "mlpack", subsystem: "log", metricName: "lines_dropped", unitName: "total",
+            helpText: "Log lines dropped because the reader of the log fell behind."))
+        self.logDrops = logDrops
     }
 
     /// A swift-metrics factory over `registry` with the server's histogram buckets.
@@ -71,6 +97,14 @@ final class ServerMetrics: Sendable {
 
     /// The Prometheus text exposition of every series.
     func render() -> [UInt8] {
-        registry.emitToBuffer()
+        if let logDrops {
+            let total = logDrops()
+            let delta = reportedLogDrops.withLock { reported in
+                defer { reported = max(reported, total) }
+                return total - reported
+            }
+            if delta > 0 { logLinesDropped.increment(by: Int64(delta)) }
+        }
+        return registry.emitToBuffer()
     }
 }

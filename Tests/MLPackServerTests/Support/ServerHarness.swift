@@ -40,10 +40,12 @@ func withServer<T: Sendable>(
 /// must not stop it.
 func withLiveServer<T: Sendable>(
     model: any LoadedModel = EchoModel(),
+    configure: (inout ScoringServerConfiguration) -> Void = { _ in },
     prepare: (ScoringServer) -> Void = { _ in },
     _ body: @escaping @Sendable (Int) async throws -> T
 ) async throws -> T {
-    let configuration = ScoringServerConfiguration(host: "127.0.0.1", port: 0)
+    var configuration = ScoringServerConfiguration(host: "127.0.0.1", port: 0)
+    configure(&configuration)
     var logger = Logger(label: "mlpack.serve.test")
     logger.logLevel = .critical
     let service = ModelService(name: model.flavorName, model: model, configuration: configuration)
