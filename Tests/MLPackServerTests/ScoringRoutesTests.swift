@@ -164,13 +164,17 @@ import Testing
     }
 
     @Test func slowModelsTimeOutWith504() async throws {
+        // The model answers only once the test has its response (or after 60 s): a 504 shows the
+        // deadline answered first. The deadline leaves the body 2 s to arrive (a shorter one gave
+        // 408, the body-read timeout, when the whole suite ran on a loaded machine).
+        let release = DispatchSemaphore(value: 0)
         let model = ScriptedModel { _ in
-            Thread.sleep(forTimeInterval: 3)
+            _ = release.wait(timeout: .now() + 60)
             return .value(.int(1))
         }
-        // The model would answer 200 after 3 s: a 504 shows the deadline answered first.
-        try await withServer(model: model, configure: { $0.requestTimeout = .milliseconds(200) }) { client in
+        try await withServer(model: model, configure: { $0.requestTimeout = .seconds(2) }) { client in
             let response = try await client.post("/invocations", contentType: "application/json", body: #"{"inputs": [1]}"#)
+            release.signal()
             #expect(response.status.code == 504)
             #expect(response.json?["error_code"] as? String == "DEADLINE_EXCEEDED")
         }
