@@ -66,7 +66,7 @@ let package = Package(
         .target(name: "MLPackTokenizer"),
         .target(name: "MLPackBERT", dependencies: ["MLPackBLAS", "MLPackGEMM", "MLPackTokenizer"]),
         // Glue between the encoder and MLflow model directories, shared by the embedding flavors.
-        .target(name: "MLPackEmbedding", dependencies: ["MLPackCore", "MLPackBERT"]),
+        .target(name: "MLPackEmbedding", dependencies: ["MLPackCore", "MLPackBERT", "MLPackTokenizer"]),
 
         // Packager.
         .target(

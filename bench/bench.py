@@ -5,7 +5,13 @@ on torch, and ONNX Runtime on the same BERT exported to ONNX three ways: as expo
 `quantize_dynamic` (int8, per channel). ONNX Runtime tokenizes with HF `tokenizers` and pools (mean,
 L2 normalization) in numpy, as sentence-transformers does. Each engine's embeddings of the 300
 fixture texts are compared with sentence-transformers' (quality), and `mlpack predict` is timed end
-to end on the 2,000 sentences with default flags."""
+to end on the 2,000 sentences with default flags.
+
+Any sentence-transformers directory of mean pooling + Normalize (all-MiniLM-L6-v2 by default in
+run.sh, all-mpnet-base-v2 with `run.sh --model-name all-mpnet-base-v2`): the ONNX graph takes
+token_type_ids only when the model's forward does (not MPNet, DistilBERT), ONNX Runtime tokenizes
+with the model's max_seq_length and pad token, and the exported graphs and mlpack's saved model are
+cached per model (bench/.cache/<model name>/)."""
 import argparse
 import json
 import os
@@ -37,18 +43,48 @@ def child_torch(a):
          {"torch": torch.__version__, "threads": torch.get_num_threads()})
 
 
+def max_seq_length_of(model_dir):
+    """sentence-transformers' truncation length: sentence_bert_config.json max_seq_length, else
+    tokenizer_config.json model_max_length (capped by the position table like the model's)."""
+    for name, key in (("sentence_bert_config.json", "max_seq_length"), ("tokenizer_config.json", "model_max_length")):
+        path = os.path.join(model_dir, name)
+        if os.path.exists(path):
+            with open(path, encoding="utf-8") as f:
+                value = json.load(f).get(key)
+            if isinstance(value, int) and 1 <= value <= 1 << 20:
+                return value
+    raise SystemExit(f"{model_dir}: no max_seq_length in sentence_bert_config.json or tokenizer_config.json")
+
+
+def pad_token_of(model_dir, tok):
+    """The pad token (tokenizer_config.json pad_token) and its id: RoBERTa-style models pad with
+    <pad> = 1, not 0."""
+    path = os.path.join(model_dir, "tokenizer_config.json")
+    token = "[PAD]"
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            value = json.load(f).get("pad_token", token)
+        token = value.get("content", token) if isinstance(value, dict) else value
+    pad_id = tok.token_to_id(token)
+    if pad_id is None:
+        raise SystemExit(f"{model_dir}: pad token {token!r} is not in tokenizer.json")
+    return token, pad_id
+
+
 def child_onnx(a):
     import numpy as np
     import onnxruntime as ort
     from tokenizers import Tokenizer
     tok = Tokenizer.from_file(os.path.join(a.model, "tokenizer.json"))
-    tok.enable_truncation(256)
-    tok.enable_padding()
+    tok.enable_truncation(max_seq_length_of(a.model))
+    pad_token, pad_id = pad_token_of(a.model, tok)
+    tok.enable_padding(pad_id=pad_id, pad_token=pad_token)
     so = ort.SessionOptions()
     so.intra_op_num_threads = THREADS
     so.inter_op_num_threads = 1
     so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     sess = ort.InferenceSession(a.onnx, so, providers=["CPUExecutionProvider"])
+    with_token_types = "token_type_ids" in {i.name for i in sess.get_inputs()}
 
     def encode(texts, b):
         out = []
@@ -56,8 +92,10 @@ def child_onnx(a):
             enc = tok.encode_batch(texts[i:i + b])
             ids = np.array([e.ids for e in enc], dtype=np.int64)
             mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
-            hidden = sess.run(None, {"input_ids": ids, "attention_mask": mask,
-                                     "token_type_ids": np.zeros_like(ids)})[0]
+            feed = {"input_ids": ids, "attention_mask": mask}
+            if with_token_types:
+                feed["token_type_ids"] = np.zeros_like(ids)
+            hidden = sess.run(None, feed)[0]
             m = mask[:, :, None].astype(np.float32)
             pooled = (hidden * m).sum(1) / np.maximum(m.sum(1), 1e-9)
             out.append(pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12))
@@ -135,26 +173,32 @@ def time_to_first(cmd, runs=3):
 
 
 def export_onnx(model_dir, path):
+    """The encoder's last hidden state as ONNX, with token_type_ids as an input only when the model's
+    forward takes them (MPNet and DistilBERT have none)."""
+    import inspect
+
     import torch
     from transformers import AutoModel
     bert = AutoModel.from_pretrained(model_dir, attn_implementation="eager").eval()
+    with_token_types = "token_type_ids" in inspect.signature(bert.forward).parameters
 
     class Wrapper(torch.nn.Module):
         def __init__(self, inner):
             super().__init__()
             self.inner = inner
 
-        def forward(self, input_ids, attention_mask, token_type_ids):
-            return self.inner(input_ids=input_ids, attention_mask=attention_mask,
-                              token_type_ids=token_type_ids).last_hidden_state
+        def forward(self, input_ids, attention_mask, *token_type_ids):
+            extra = {"token_type_ids": token_type_ids[0]} if token_type_ids else {}
+            return self.inner(input_ids=input_ids, attention_mask=attention_mask, **extra).last_hidden_state
 
     m = Wrapper(bert)
-    ids = torch.ones(2, 16, dtype=torch.long)
+    ids = torch.full((2, 16), 5, dtype=torch.long)
+    inputs = (ids, torch.ones_like(ids)) + ((torch.zeros_like(ids),) if with_token_types else ())
+    names = ["input_ids", "attention_mask"] + (["token_type_ids"] if with_token_types else [])
     with torch.no_grad():
         torch.onnx.export(
-            m, (ids, torch.ones_like(ids), torch.zeros_like(ids)), path,
-            input_names=["input_ids", "attention_mask", "token_type_ids"], output_names=["last_hidden_state"],
-            dynamic_axes={n: {0: "batch", 1: "seq"} for n in ["input_ids", "attention_mask", "token_type_ids", "last_hidden_state"]},
+            m, inputs, path, input_names=names, output_names=["last_hidden_state"],
+            dynamic_axes={n: {0: "batch", 1: "seq"} for n in names + ["last_hidden_state"]},
             opset_version=17, dynamo=False)
 
 
@@ -174,8 +218,9 @@ def long_text_of(model_dir, sentences, target=200):
 
 
 def optimize_onnx(model_dir, src, fused, quantized):
-    """The fused fp32 graph (onnxruntime.transformers.optimizer, model_type bert) and its dynamic int8
-    quantization (per channel), as ONNX Runtime's own BERT recipe makes them."""
+    """The fused fp32 graph (onnxruntime.transformers.optimizer, model_type bert: its BERT fusions are
+    the ones for every encoder here, MPNet included) and its dynamic int8 quantization (per channel),
+    as ONNX Runtime's own BERT recipe makes them. Heads and width from the model's config."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
     from onnxruntime.transformers.optimizer import optimize_model
     from transformers import AutoConfig
@@ -279,6 +324,7 @@ def serve_latency(mlpack, work, precision, requests=200):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", required=True)
+    ap.add_argument("--model-name", help="names the per-model cache (default: the model directory's name)")
     ap.add_argument("--sentences", required=True)
     ap.add_argument("--mlpack-bench")
     ap.add_argument("--mlpack")
@@ -305,11 +351,14 @@ def main():
 
     import numpy as np
     count = 400 if a.quick else 2000
-    work = os.path.join(os.path.dirname(os.path.abspath(__file__)), ".cache")
+    model_name = a.model_name or os.path.basename(os.path.normpath(a.model))
+    if not re.fullmatch(r"[A-Za-z0-9._-]+", model_name):
+        raise SystemExit(f"--model-name {model_name!r}: letters, digits, '.', '_' and '-' only")
+    work = os.path.join(os.path.dirname(os.path.abspath(__file__)), ".cache", model_name)
     os.makedirs(work, exist_ok=True)
-    onnx_plain = os.path.join(work, "all-MiniLM-L6-v2.onnx")
-    onnx_fused = os.path.join(work, "all-MiniLM-L6-v2.fused.onnx")
-    onnx_int8 = os.path.join(work, "all-MiniLM-L6-v2.fused.int8.onnx")
+    onnx_plain = os.path.join(work, f"{model_name}.onnx")
+    onnx_fused = os.path.join(work, f"{model_name}.fused.onnx")
+    onnx_int8 = os.path.join(work, f"{model_name}.fused.int8.onnx")
     me0 = [sys.executable, os.path.abspath(__file__), "--model", a.model, "--sentences", a.sentences]
     if not os.path.exists(onnx_plain):  # in a child, so this process stays small
         subprocess.run(me0 + ["--export-onnx", onnx_plain], check=True)
@@ -367,7 +416,8 @@ def main():
 
     cpu, isa, cores = machine()
     m = results["mlpack fp32"]
-    print(f"\nmachine: {cpu}; ISA {' '.join(isa)}; {cores} CPUs; OpenBLAS core {m['blas_core']}; "
+    print(f"\nmodel: {model_name} ({a.model})")
+    print(f"machine: {cpu}; ISA {' '.join(isa)}; {cores} CPUs; OpenBLAS core {m['blas_core']}; "
           f"Float32 kernel {m['f32_kernel']}; int8 kernel {results['mlpack int8']['int8_kernel']}")
     print(f"{count} sentences, {m['tokens']} tokens, {m['matmul_gflop']:.1f} GFLOP of matmuls; {THREADS} threads; "
           f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f}")
@@ -420,7 +470,7 @@ def main():
         ok = v >= target if higher else v <= target
         print(f"  {label:34} {v:6.2f}  {'>=' if higher else '<='} {target}  {'yes' if ok else 'NO'}")
     with open(os.path.join(work, "results.json"), "w") as f:
-        json.dump({"results": results, "quality": quality, "predict_seconds": e2e, "serve_ms": served,
+        json.dump({"model": model_name, "results": results, "quality": quality, "predict_seconds": e2e, "serve_ms": served,
                    "machine": {"cpu": cpu, "isa": isa, "cpus": cores}}, f, indent=1)
 
 

@@ -4,9 +4,27 @@
 # quality against sentence-transformers on the fixture texts; `mlpack predict` end to end. Installs the Python baselines into its own venv
 # (bench/.venv), builds the release `mlpack-bench` driver, and prints figures and ratios.
 #
-#   bench/run.sh [--quick]      (--quick: 400 sentences instead of 2,000)
+#   bench/run.sh [--model-name all-MiniLM-L6-v2 | all-mpnet-base-v2] [--quick]
+#     --quick: 400 sentences instead of 2,000
+#     --model-name: the model, fetched by scripts/fetch-model.sh (default all-MiniLM-L6-v2); quality is
+#       measured against its fixture reference (fixtures/embeddings/embeddings.npy for MiniLM,
+#       fixtures/embeddings/all-mpnet-base-v2/embeddings.npy for MPNet)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+model_name=all-MiniLM-L6-v2
+args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --model-name) model_name="${2:?--model-name needs a value}"; shift 2 ;;
+    --model-name=*) model_name="${1#*=}"; shift ;;
+    *) args+=("$1"); shift ;;
+  esac
+done
+case "$model_name" in
+  all-MiniLM-L6-v2) reference=fixtures/embeddings/embeddings.npy ;;
+  all-mpnet-base-v2) reference=fixtures/embeddings/all-mpnet-base-v2/embeddings.npy ;;
+  *) echo "error: --model-name $model_name: expected all-MiniLM-L6-v2 or all-mpnet-base-v2 (the models with a fixture reference)" >&2; exit 2 ;;
+esac
 venv=bench/.venv
 if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import sentence_transformers, onnxruntime, onnx" 2>/dev/null; then
   python3 -m venv "$venv"
@@ -19,7 +37,7 @@ if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import sentence_trans
 fi
 swift build -c release --product mlpack-bench >&2
 swift build -c release --product mlpack >&2
-model="$(scripts/fetch-model.sh)"
-exec "$venv/bin/python" bench/bench.py --model "$model" --mlpack-bench .build/release/mlpack-bench \
+model="$(scripts/fetch-model.sh "$model_name")"
+exec "$venv/bin/python" bench/bench.py --model "$model" --model-name "$model_name" --mlpack-bench .build/release/mlpack-bench \
   --mlpack .build/release/mlpack --sentences fixtures/embeddings/bench_sentences.txt \
-  --cases fixtures/embeddings/embedding_cases.jsonl --reference fixtures/embeddings/embeddings.npy "$@"
+  --cases fixtures/embeddings/embedding_cases.jsonl --reference "$reference" ${args[@]+"${args[@]}"}

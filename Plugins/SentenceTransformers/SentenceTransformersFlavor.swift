@@ -26,8 +26,10 @@ public struct SentenceTransformersFlavor: Flavor {
     static let savePipRequirements = ["sentence-transformers", "torch", "transformers"]
 
     public var name: String { Self.flavorName }
-    public var summary: String { "sentence-transformers embedding models (tokenizer + BERT on OpenBLAS, no Python)" }
+    public var summary: String { "sentence-transformers embedding models (tokenizer + transformer encoder on OpenBLAS, no Python)" }
     public var pythonLoaders: [PythonLoader] { [PythonLoader(module: Self.loaderModule, native: .all)] }
+    /// The encoder architectures and tokenizer types of the embedded model run natively.
+    public var nativeSupport: [FlavorCapability] { EncoderSupport.capabilities }
 
     public func defaultPipRequirements(for model: MLModel) -> [String]? { Self.packPipRequirements }
 

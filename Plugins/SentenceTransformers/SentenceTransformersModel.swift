@@ -7,6 +7,7 @@ import MLPackEmbedding
 struct SentenceTransformersModel: BatchPredictingModel, SentenceEmbeddingModel {
     let encoder: SentenceTransformer
     var computePrecision: ComputePrecision? { encoder.computePrecision }
+    var details: [ModelDetail] { encoder.details }
     let signature: ModelSignature?
     /// `llm/v1/embeddings` when the model was saved with that task (OpenAI-style output).
     let task: String?

@@ -25,6 +25,8 @@ public struct SimilarityFlavor: Flavor {
 
     public var name: String { Self.flavorName }
     public var summary: String { "cosine similarity of sentence pairs over a sentence-transformers model (MLflow's SimilarityModel tutorial)" }
+    /// The encoder architectures and tokenizer types of the embedded model run natively.
+    public var nativeSupport: [FlavorCapability] { EncoderSupport.capabilities }
 
     public var pythonLoaders: [PythonLoader] {
         [

@@ -7,6 +7,7 @@ import MLPackEmbedding
 struct SimilarityModel: BatchPredictingModel, SentencePairScoringModel {
     let encoder: SentenceTransformer
     var computePrecision: ComputePrecision? { encoder.computePrecision }
+    var details: [ModelDetail] { encoder.details }
     let signature: ModelSignature?
     /// The tutorial's pickled model answers a single pair with a bare number (what MLflow serves
     /// for it); mlpack keeps that shape for one pair and returns one number per pair otherwise.

@@ -7,6 +7,9 @@ struct FlavorsCommand: ParsableCommand {
         commandName: "flavors",
         abstract: "List the model flavors this mlpack runs natively.",
         discussion: """
+            For each flavor: the Python loader modules it also runs, and what it runs natively inside \
+            its models (the sentence-transformers flavors: encoder architectures and tokenizer types).
+
             Examples:
               mlpack flavors
               mlpack flavors --json
@@ -22,6 +25,7 @@ struct FlavorsCommand: ParsableCommand {
                 .object(JSONObject([
                     ("name", .string(f.name)), ("summary", .string(f.summary)),
                     ("emulated_python_loaders", .array(f.emulatedPythonLoaders.map(JSONValue.string))),
+                    ("native_support", .object(JSONObject(f.nativeSupport.map { ($0.key, .array($0.values.map(JSONValue.string))) }))),
                 ]))
             }
             Terminal.writeOutput(JSONWriter.python.string(.array(list)))
@@ -31,6 +35,9 @@ struct FlavorsCommand: ParsableCommand {
             Terminal.writeOutput("\(f.name)\n  \(f.summary)")
             if !f.emulatedPythonLoaders.isEmpty {
                 Terminal.writeOutput("  also runs MLflow models with loader_module: \(f.emulatedPythonLoaders.joined(separator: ", "))")
+            }
+            for c in f.nativeSupport {
+                Terminal.writeOutput("  \(c.label): \(c.values.joined(separator: ", "))")
             }
         }
     }

@@ -9,8 +9,10 @@ struct LoadCommand: ParsableCommand {
         commandName: "load",
         abstract: "Load a model (directory or archive) through its flavor and describe it.",
         discussion: """
-            Prints the flavor that loaded it, the MLmodel's flavors, the signature, the input example \
-            (and the model's prediction on it), the size on disk and the load time.
+            Prints the flavor that loaded it, the MLmodel's flavors, what the flavor found in the model \
+            (for a sentence-transformers model: its encoder architecture, tokenizer type, embedding width \
+            and maximum length), the signature, the input example (and the model's prediction on it), the \
+            size on disk and the load time.
 
             Examples:
               mlpack load ./similarity
@@ -71,6 +73,7 @@ struct LoadCommand: ParsableCommand {
                 ("precision", .string(compute.precision.rawValue)),
                 ("int8_kernel", compute.kernel.map(JSONValue.string) ?? .null),
                 ("predict_seconds", predictSeconds.map(JSONValue.double) ?? .null),
+                ("model_details", .object(JSONObject(loaded.details.map { ($0.key, $0.value) }))),
             ]))))
             return
         }
@@ -83,6 +86,10 @@ struct LoadCommand: ParsableCommand {
             blas:       OpenBLAS \(Self.blasDescription)
             precision:  \(compute.description)
             """)
+        for d in loaded.details {
+            let label = d.label + ":"
+            Terminal.writeOutput(label.padding(toLength: max(12, label.count + 1), withPad: " ", startingAt: 0) + d.text)
+        }
         if let s = signature {
             Terminal.writeOutput("inputs:     \(s.inputs ?? "null")\noutputs:    \(s.outputs ?? "null")\nparams:     \(s.params ?? "null")")
         } else {

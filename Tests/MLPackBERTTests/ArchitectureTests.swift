@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MLPackBERT
+import MLPackTokenizer
 
 /// Tiny random MPNet, RoBERTa, XLM-RoBERTa and DistilBERT models against sentence-transformers
 /// (fixtures/embeddings/tiny-<arch>, made by scripts/gen-arch-fixtures.py): token embeddings from
@@ -122,6 +123,46 @@ import Testing
             let d = Self.worst(out, ref, rows: cases.count)
             print("ArchitectureTests: \(arch) native ids \(mode) \(normalize ? "normalized" : "pooled") max |Δ| \(d)")
             #expect(d <= 1e-5, "\(arch) native \(mode) normalize \(normalize): max |Δ| \(d)")
+        }
+    }
+
+    /// RoBERTa with its byte-level BPE and XLM-RoBERTa with its Unigram tokenizer end to end: the
+    /// model directory with native/tokenizer.json in place of the WordPiece one, loaded by
+    /// `SentenceTransformer.load` (text in, embeddings out through the real tokenizer). Ids equal HF
+    /// `tokenizers`' (truncated by the model's max_seq_length, 300, as the references were), and the
+    /// embeddings sentence-transformers' from those ids.
+    @Test(arguments: [(name: "roberta", tokenizer: TokenizerModelType.bpe), (name: "xlm-roberta", tokenizer: .unigram)], modes)
+    func nativeTokenizerEndToEnd(arch: (name: String, tokenizer: TokenizerModelType), mode: String) throws {
+        let native = Self.root(arch.name).appendingPathComponent("native")
+        let cases = try Fixtures.jsonLines(native.appendingPathComponent("reference.jsonl"), as: Case.self)
+        #expect(cases.count == 52)
+        let texts = cases.map(\.text)
+        for normalize in [true, false] {
+            let (dir, cleanup) = try Self.model(arch.name, mode: mode, normalize: normalize)
+            defer { try? FileManager.default.removeItem(at: cleanup) }
+            let target = dir.appendingPathComponent("tokenizer.json")
+            try FileManager.default.removeItem(at: target)
+            try FileManager.default.copyItem(at: native.appendingPathComponent("tokenizer.json"), to: target)
+            let model = try SentenceTransformer.load(directory: dir, threads: 2)
+            #expect(model.tokenizer.modelType == arch.tokenizer)
+            #expect(model.encoder.configuration.architecture.rawValue == arch.name)
+            #expect(model.maxSeqLength == 300 && model.normalizesOutput == normalize)
+            if normalize {
+                let tokens = try model.tokenize(texts)
+                var mismatched = 0
+                for (c, t) in zip(cases, tokens) where t.ids != c.input_ids {
+                    mismatched += 1
+                    Issue.record("\(arch.name) \(c.id): ids \(t.ids.prefix(12)) … differ from HF \(c.input_ids.prefix(12)) …")
+                }
+                #expect(mismatched == 0)
+                #expect(tokens.contains { $0.count == 300 && $0.truncated })
+            }
+            let ref = try NPY(url: native.appendingPathComponent("reference_\(mode)\(normalize ? "" : "_raw").npy"))
+            #expect(ref.shape == [cases.count, 32])
+            let out = try model.encode(texts, batchSize: 16)
+            let d = Self.worst(out, ref, rows: cases.count)
+            print("ArchitectureTests: \(arch.name) native tokenizer end to end \(mode) \(normalize ? "normalized" : "pooled") max |Δ| \(d)")
+            #expect(d <= 1e-5, "\(arch.name) native end to end \(mode) normalize \(normalize): max |Δ| \(d)")
         }
     }
 

@@ -25,6 +25,8 @@ import Foundation
 /// - ``embeddedModels(in:)``: model directories embedded in a model (the save-source resolver and
 ///   the validator read them).
 /// - ``validate(_:in:)``: flavor-specific checks for `mlpack validate`.
+/// - ``nativeSupport``: what the flavor runs natively within its models (for example encoder
+///   architectures and tokenizer types), for `mlpack flavors`.
 public protocol Flavor: Sendable {
     /// The flavor block key (for example `sentence_transformers`, `similarity`).
     var name: String { get }
@@ -51,6 +53,9 @@ public protocol Flavor: Sendable {
     /// `MLmodel` key naming each); empty (the default) when there are none or the flavor does not
     /// recognise the model's layout.
     func embeddedModels(in model: MLModel) -> [EmbeddedModel]
+    /// What the flavor runs natively among the models it recognises (for example the encoder
+    /// architectures and tokenizer types of an embedding flavor), for `mlpack flavors`; none by default.
+    var nativeSupport: [FlavorCapability] { get }
 }
 
 extension Flavor {
@@ -58,6 +63,7 @@ extension Flavor {
     public func validate(_ model: MLModel, in directory: ModelDirectory) -> [ValidationFinding] { [] }
     public func defaultPipRequirements(for model: MLModel) -> [String]? { nil }
     public func embeddedModels(in model: MLModel) -> [EmbeddedModel] { [] }
+    public var nativeSupport: [FlavorCapability] { [] }
 
     /// The loader modules this flavor runs natively, for `mlpack flavors` (a note on which models
     /// when it runs only some).
@@ -69,6 +75,22 @@ extension Flavor {
             case .none: return nil
             }
         }
+    }
+}
+
+/// One list of what a flavor runs natively (``Flavor/nativeSupport``), for `mlpack flavors`.
+public struct FlavorCapability: Sendable, Hashable {
+    /// The key in `mlpack flavors --json`'s `native_support` object (for example `architectures`).
+    public var key: String
+    /// What the values are, for the text listing (for example "architectures (config.json model_type)").
+    public var label: String
+    /// The supported values, as the model's files spell them.
+    public var values: [String]
+
+    public init(key: String, label: String, values: [String]) {
+        self.key = key
+        self.label = label
+        self.values = values
     }
 }
 

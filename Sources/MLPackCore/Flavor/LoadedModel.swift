@@ -13,10 +13,33 @@ public protocol LoadedModel: Sendable {
     /// What the model computes with (``LoadOptions/precision`` and the kernel in use); nil (the
     /// default) for a model without an encoder.
     var computePrecision: ComputePrecision? { get }
+    /// What the flavor found in the model (for example its encoder architecture and tokenizer
+    /// type), for `mlpack load`; none by default.
+    var details: [ModelDetail] { get }
 }
 
 extension LoadedModel {
     public var computePrecision: ComputePrecision? { nil }
+    public var details: [ModelDetail] { [] }
+}
+
+/// One fact about a loaded model (``LoadedModel/details``), for `mlpack load`.
+public struct ModelDetail: Sendable, Hashable {
+    /// The key in `mlpack load --json`'s `model_details` object (for example `architecture`).
+    public var key: String
+    /// The value in JSON.
+    public var value: JSONValue
+    /// The text listing's label (at most 10 characters: for example `encoder`).
+    public var label: String
+    /// The text listing's line (for example "mpnet (config.json model_type), 12 layers").
+    public var text: String
+
+    public init(key: String, value: JSONValue, label: String, text: String) {
+        self.key = key
+        self.value = value
+        self.label = label
+        self.text = text
+    }
 }
 
 /// A model that can run several requests' inputs in one call (the server's dynamic batching):
