@@ -165,19 +165,29 @@ import Testing
 
     @Test func slowModelsTimeOutWith504() async throws {
         // The model answers only once the test has its response (or after 60 s): a 504 shows the
-        // deadline answered first. The deadline leaves the body 2 s to arrive (a shorter one gave
-        // 408, the body-read timeout, when the whole suite ran on a loaded machine).
-        let release = DispatchSemaphore(value: 0)
-        let model = ScriptedModel { _ in
-            _ = release.wait(timeout: .now() + 60)
-            return .value(.int(1))
+        // deadline answered first. The deadline also covers reading the body: when the whole suite
+        // keeps Swift's cooperative pool busy (CLI tests waiting on child processes), the body can
+        // take longer than the deadline and the answer is the body-read 408 instead; the test then
+        // tries again with a longer deadline. It never accepts a 200.
+        var statuses: [Int] = []
+        for seconds in [2, 10, 30] {
+            let release = DispatchSemaphore(value: 0)
+            let model = ScriptedModel { _ in
+                _ = release.wait(timeout: .now() + 60)
+                return .value(.int(1))
+            }
+            let (status, code) = try await withServer(model: model, configure: { $0.requestTimeout = .seconds(seconds) }) { client in
+                let response = try await client.post("/invocations", contentType: "application/json", body: #"{"inputs": [1]}"#)
+                release.signal()
+                return (Int(response.status.code), response.json?["error_code"] as? String)
+            }
+            statuses.append(status)
+            if status == 408 && code == "REQUEST_TIMEOUT" { continue }
+            #expect(status == 504)
+            #expect(code == "DEADLINE_EXCEEDED")
+            return
         }
-        try await withServer(model: model, configure: { $0.requestTimeout = .seconds(2) }) { client in
-            let response = try await client.post("/invocations", contentType: "application/json", body: #"{"inputs": [1]}"#)
-            release.signal()
-            #expect(response.status.code == 504)
-            #expect(response.json?["error_code"] as? String == "DEADLINE_EXCEEDED")
-        }
+        Issue.record("no 504 in three tries: \(statuses)")
     }
 
     @Test func apiKeyGuardsEverythingButHealthChecks() async throws {
