@@ -131,6 +131,19 @@ let package = Package(
         // Benchmark driver used by bench/run.sh (not shipped as a product).
         .executableTarget(name: "mlpack-bench", dependencies: ["MLPackBERT", "MLPackBLAS", "MLPackGEMM"]),
 
+        // libFuzzer harnesses (issue 14), not in any product: one executable per parser under Fuzz/.
+        // A normal build replays the files given as arguments; scripts/fuzz.sh builds them with
+        // -DFUZZING and sanitizer coverage into .build-fuzz and runs libFuzzer.
+        .target(name: "FuzzSupport", path: "Fuzz/Support"),
+        .executableTarget(name: "FuzzMLmodel", dependencies: ["FuzzSupport", "MLPackCore"], path: "Fuzz/FuzzMLmodel"),
+        .executableTarget(name: "FuzzJSON", dependencies: ["FuzzSupport", "MLPackCore"], path: "Fuzz/FuzzJSON"),
+        .executableTarget(name: "FuzzSignature", dependencies: ["FuzzSupport", "MLPackCore"], path: "Fuzz/FuzzSignature"),
+        .executableTarget(name: "FuzzRequest", dependencies: ["FuzzSupport", "MLPackCore"], path: "Fuzz/FuzzRequest"),
+        .executableTarget(name: "FuzzCSV", dependencies: ["FuzzSupport", "MLPackCore"], path: "Fuzz/FuzzCSV"),
+        .executableTarget(name: "FuzzSafeTensors", dependencies: ["FuzzSupport", "MLPackBERT"], path: "Fuzz/FuzzSafeTensors"),
+        .executableTarget(name: "FuzzTokenizer", dependencies: ["FuzzSupport", "MLPackTokenizer"], path: "Fuzz/FuzzTokenizer"),
+        .executableTarget(name: "FuzzUnpack", dependencies: ["FuzzSupport", "MLPackArchive"], path: "Fuzz/FuzzUnpack"),
+
         // Tests mirror Sources/ and Plugins/.
         .target(name: "MLPackTestSupport", path: "Tests/MLPackTestSupport"),
         .testTarget(
