@@ -50,9 +50,6 @@ public final class PackedWeights: @unchecked Sendable {  // immutable after init
         mlpack_f32_pack(w, Int32(n), Int32(k), packed)
     }
 
-    /// Bytes held.
-    public var byteCount: Int { mlpack_f32_packed_count(Int32(n), Int32(k)) * 4 }
-
     deinit { packed.deallocate() }
 }
 

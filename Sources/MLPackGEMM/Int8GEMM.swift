@@ -134,9 +134,6 @@ public final class Int8Weights: @unchecked Sendable {  // immutable after init
     /// The scale of output `j`, group `g`.
     public func scale(output j: Int, group g: Int) -> Float { columnScales[g * paddedN + j] }
 
-    /// Bytes held (packed weights and per-group vectors).
-    public var byteCount: Int { mlpack_i8_packed_bytes(Int32(n), Int32(k)) + groups * paddedN * 12 }
-
     deinit {
         packed.deallocate()
         columnScales.deallocate()
