@@ -11,15 +11,20 @@ extension BERTModel {
     /// per sequence and head. Returns the last hidden state `[tokens, hidden]` in `workspace.x`.
     /// Ids must be below `vocabSize` and every length in `1...maxSequenceLength`.
     ///
-    /// `threads > 1` divides the pass among that many threads (`DispatchQueue.concurrentPerform`,
+    /// `threads > 1` divides the pass among that many threads (a ``ThreadTeam`` from the pool,
     /// each running single-threaded kernels): every linear layer by blocks of output features
     /// (columns of the weight and of the output, same leading dimensions), attention by
     /// (sequence, head). Each value is computed by the same operations whatever the thread count.
     ///
-    /// Linear layers run on weights packed at load (``packedLinear(_:rows:weights:kernel:into:blocks:epilogue:)``),
-    /// or in ``Precision/int8`` in int8 (``int8Linear(_:rows:weights:kernel:into:blocks:workspace:epilogue:)``);
+    /// Linear layers run on weights packed at load (``packedLinear(_:rows:weights:kernel:into:blocks:team:epilogue:)``),
+    /// or in ``Precision/int8`` in int8 (``int8Linear(_:rows:weights:kernel:into:blocks:team:workspace:epilogue:)``);
     /// all else is the same.
     func forward(ids: UnsafeBufferPointer<Int32>, lengths: ArraySlice<Int>, workspace ws: Workspace, threads: Int = 1) {
+        ThreadTeam.with(size: max(1, threads)) { forward(ids: ids, lengths: lengths, workspace: ws, team: $0) }
+    }
+
+    /// ``forward(ids:lengths:workspace:threads:)`` on the threads of `team`.
+    func forward(ids: UnsafeBufferPointer<Int32>, lengths: ArraySlice<Int>, workspace ws: Workspace, team: ThreadTeam) {
         let c = configuration
         let d = c.hiddenSize
         let f = c.intermediateSize
@@ -27,7 +32,7 @@ extension BERTModel {
         let heads = c.numHeads
         let tokens = ids.count
         let longest = lengths.max() ?? 0
-        let p = max(1, threads)
+        let p = team.size
         ws.reserve(tokens: tokens, longest: longest, threads: p)
         let x = ws.x.pointer
         let qkv = ws.qkv.pointer
@@ -92,14 +97,14 @@ extension BERTModel {
             // Q, K, V for all tokens.
             project(
                 x, rows: tokens, quantized: quantized?.qkv, packed: packedLayer.qkv, into: qkv,
-                blocks: qkvBlocks, workspace: ws
+                blocks: qkvBlocks, team: team, workspace: ws
             ) {
                 Kernels.addBias(
                     qkv + $0.lowerBound, rows: tokens, n: $0.count, ld: 3 * d, bias: layer.qkvBias.pointer + $0.lowerBound)
             }
             // Attention per (sequence, head): thread j takes items j, j + threads, …, with its own
             // scores matrix.
-            parallelFor(attentionThreads) { j in
+            team.run(attentionThreads) { j in
                 let s = scores + j * longest * longest
                 var item = j
                 while item < items {
@@ -135,14 +140,14 @@ extension BERTModel {
             // Output projection, residual, LayerNorm.
             project(
                 ctx, rows: tokens, quantized: quantized?.out, packed: packedLayer.out, into: att,
-                blocks: hiddenBlocks, workspace: ws)
+                blocks: hiddenBlocks, team: team, workspace: ws)
             Kernels.layerNorm(
                 att, rows: tokens, n: d, bias: layer.outBias.pointer, residual: x,
                 gamma: layer.norm1Gamma.pointer, beta: layer.norm1Beta.pointer, eps: c.layerNormEps)
             // Feed-forward.
             project(
                 att, rows: tokens, quantized: quantized?.up, packed: packedLayer.up, into: up, blocks: upBlocks,
-                workspace: ws
+                team: team, workspace: ws
             ) {
                 let block = up + $0.lowerBound
                 let bias = layer.upBias.pointer + $0.lowerBound
@@ -153,7 +158,7 @@ extension BERTModel {
             }
             project(
                 up, rows: tokens, quantized: quantized?.down, packed: packedLayer.down, into: x,
-                blocks: hiddenBlocks, workspace: ws)
+                blocks: hiddenBlocks, team: team, workspace: ws)
             Kernels.layerNorm(
                 x, rows: tokens, n: d, bias: layer.downBias.pointer, residual: att,
                 gamma: layer.norm2Gamma.pointer, beta: layer.norm2Beta.pointer, eps: c.layerNormEps)

@@ -86,7 +86,7 @@ extension BERTModel {
     @inline(__always)
     static func int8Linear(
         _ a: UnsafePointer<Float>, rows m: Int, weights w: Int8Weights, kernel: Int8Kernel,
-        into c: UnsafeMutablePointer<Float>, blocks: [Range<Int>], workspace ws: Workspace,
+        into c: UnsafeMutablePointer<Float>, blocks: [Range<Int>], team: ThreadTeam, workspace ws: Workspace,
         epilogue: (Range<Int>) -> Void
     ) {
         let q = ws.int8Rows.pointer
@@ -94,14 +94,14 @@ extension BERTModel {
         let z = ws.int8Offsets.pointer
         let g = w.groups
         let parts = min(blocks.count, m)
-        parallelFor(parts) { j in
+        team.run(parts) { j in
             let r0 = m * j / parts
             let r1 = m * (j + 1) / parts
             Int8GEMM.quantizeRows(
                 a + r0 * w.k, rows: r1 - r0, k: w.k, lda: w.k, into: q + r0 * w.paddedK, paddedK: w.paddedK,
                 scales: s + r0 * g, offsets: z + r0 * g)
         }
-        parallelFor(blocks.count) { j in
+        team.run(blocks.count) { j in
             Int8GEMM.multiply(
                 q, rows: m, scales: s, offsets: z, weights: w, columns: blocks[j], into: c, ldc: w.n, kernel: kernel)
             epilogue(blocks[j])
@@ -113,13 +113,13 @@ extension BERTModel {
     @inline(__always)
     func project(
         _ a: UnsafePointer<Float>, rows m: Int, quantized: Int8Weights?, packed: PackedWeights?,
-        into c: UnsafeMutablePointer<Float>, blocks: [Range<Int>], workspace ws: Workspace,
+        into c: UnsafeMutablePointer<Float>, blocks: [Range<Int>], team: ThreadTeam, workspace ws: Workspace,
         epilogue: (Range<Int>) -> Void = { _ in }
     ) {
         if let quantized, let int8 {
-            Self.int8Linear(a, rows: m, weights: quantized, kernel: int8.kernel, into: c, blocks: blocks, workspace: ws, epilogue: epilogue)
+            Self.int8Linear(a, rows: m, weights: quantized, kernel: int8.kernel, into: c, blocks: blocks, team: team, workspace: ws, epilogue: epilogue)
         } else {
-            Self.packedLinear(a, rows: m, weights: packed!, kernel: self.packed.kernel, into: c, blocks: blocks, epilogue: epilogue)
+            Self.packedLinear(a, rows: m, weights: packed!, kernel: self.packed.kernel, into: c, blocks: blocks, team: team, epilogue: epilogue)
         }
     }
 }

@@ -61,9 +61,9 @@ extension BERTModel {
     @inline(__always)
     static func packedLinear(
         _ a: UnsafePointer<Float>, rows m: Int, weights w: PackedWeights, kernel: F32Kernel,
-        into c: UnsafeMutablePointer<Float>, blocks: [Range<Int>], epilogue: (Range<Int>) -> Void
+        into c: UnsafeMutablePointer<Float>, blocks: [Range<Int>], team: ThreadTeam, epilogue: (Range<Int>) -> Void
     ) {
-        parallelFor(blocks.count) { j in
+        team.run(blocks.count) { j in
             F32GEMM.multiply(a, rows: m, lda: w.k, weights: w, columns: blocks[j], into: c, ldc: w.n, kernel: kernel)
             epilogue(blocks[j])
         }

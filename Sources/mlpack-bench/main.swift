@@ -44,7 +44,7 @@ func precision(_ name: String?) -> BERTModel.Precision {
 }
 
 let args = CommandLine.arguments
-guard args.count >= 3 || args.dropFirst().first == "gemm" else {
+guard args.count >= 3 || ["gemm", "team"].contains(args.dropFirst().first) else {
     fail("usage: mlpack-bench first MODEL TEXT | run MODEL SENTENCES LONGTEXT THREADS BATCHES THREADING"
         + " | concurrency MODEL SENTENCES [N] [REPEATS] | lengths MODEL")
 }
@@ -197,6 +197,8 @@ do {
             count: args.count > 4 ? Int(args[4]) ?? 256 : 256, repeats: args.count > 5 ? Int(args[5]) ?? 3 : 3)
     case "lengths":
         try lengths(model: URL(fileURLWithPath: args[2]))
+    case "team":
+        team()
     default:
         fail("unknown command \(args[1])")
     }
@@ -319,4 +321,32 @@ func processCPUTime() -> Double {
     var ts = timespec()
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
     return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+}
+
+/// The cost of one parallel region of a 2-thread ``ThreadTeam`` (empty parts, and parts of 20 µs of
+/// arithmetic), wall and process CPU time, against `DispatchQueue.concurrentPerform`.
+func team() {
+    print(machineDescription())
+    @Sendable func spin(_ microseconds: Double) {
+        let end = ContinuousClock.now + .nanoseconds(Int(microseconds * 1000))
+        while ContinuousClock.now < end {}
+    }
+    for work in [0.0, 20.0] {
+        for engine in ["team", "concurrentPerform"] {
+            let regions = 20_000
+            let (start, cpu) = (ContinuousClock.now, processCPUTime())
+            ThreadTeam.with(size: 2) { team in
+                for _ in 0..<regions {
+                    if engine == "team" {
+                        team.run(2) { _ in spin(work) }
+                    } else {
+                        DispatchQueue.concurrentPerform(iterations: 2) { _ in spin(work) }
+                    }
+                }
+            }
+            let wall = seconds(ContinuousClock.now - start) / Double(regions) * 1e6
+            let used = (processCPUTime() - cpu) / Double(regions) * 1e6
+            print(String(format: "%@, parts of %.0f µs: %.2f µs per region, %.2f µs CPU", engine, work, wall, used))
+        }
+    }
 }
