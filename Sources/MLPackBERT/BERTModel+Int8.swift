@@ -36,8 +36,8 @@ extension BERTModel {
         /// Quantizes the `linears` of every layer; the Float32 pages of `weights` it has quantized are
         /// released as it goes (int8 peaks below Float32 in resident memory).
         init(
-            layers fp32: [Layer], configuration c: BERTConfiguration, kernel: Int8Kernel, linears: Set<Linear>,
-            weights file: SafeTensorsFile
+            linears fp32: [LinearWeights], configuration c: BERTConfiguration, kernel: Int8Kernel,
+            quantizing linears: Set<Linear>, weights file: SafeTensorsFile
         ) {
             let d = c.hiddenSize
             let f = c.intermediateSize
@@ -49,10 +49,10 @@ extension BERTModel {
             }
             layers = fp32.map { l in
                 Int8Layer(
-                    qkv: quantize(.qkv, l.qkvWeight, n: 3 * d, k: d),
-                    out: quantize(.out, l.outWeight, n: d, k: d),
-                    up: quantize(.up, l.upWeight, n: f, k: d),
-                    down: quantize(.down, l.downWeight, n: d, k: f))
+                    qkv: quantize(.qkv, l.qkv, n: 3 * d, k: d),
+                    out: quantize(.out, l.out, n: d, k: d),
+                    up: quantize(.up, l.up, n: f, k: d),
+                    down: quantize(.down, l.down, n: d, k: f))
             }
             rowWidth = (max(d, f) + Int8GEMM.group - 1) / Int8GEMM.group * Int8GEMM.group
         }

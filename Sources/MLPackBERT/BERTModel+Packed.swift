@@ -21,7 +21,7 @@ extension BERTModel {
 
         /// Packs every linear layer that `int8` did not quantize; the Float32 pages of `weights` it
         /// has packed are released as it goes (the packed copy is what runs).
-        init(layers fp32: [Layer], configuration c: BERTConfiguration, int8: Int8Encoder?, weights file: SafeTensorsFile) {
+        init(linears: [LinearWeights], configuration c: BERTConfiguration, int8: Int8Encoder?, weights file: SafeTensorsFile) {
             let d = c.hiddenSize
             let f = c.intermediateSize
             kernel = .best
@@ -30,25 +30,13 @@ extension BERTModel {
                 defer { file.release(w) }
                 return PackedWeights(packing: w.pointer, n: n, k: k)
             }
-            layers = fp32.enumerated().map { index, l in
+            layers = linears.enumerated().map { index, l in
                 let q = int8?.layers[index]
                 return PackedLayer(
-                    qkv: pack(l.qkvWeight, n: 3 * d, k: d, quantized: q?.qkv),
-                    out: pack(l.outWeight, n: d, k: d, quantized: q?.out),
-                    up: pack(l.upWeight, n: f, k: d, quantized: q?.up),
-                    down: pack(l.downWeight, n: d, k: f, quantized: q?.down))
-            }
-        }
-
-        /// `fp32` without its linear weights (each is packed or quantized: an empty tensor in its
-        /// place, which the forward pass never reads), so their memory goes.
-        static func withoutLinearWeights(_ fp32: [Layer]) -> [Layer] {
-            fp32.map { l in
-                let none = FloatTensor([])
-                return Layer(
-                    qkvWeight: none, qkvBias: l.qkvBias, outWeight: none, outBias: l.outBias,
-                    norm1Gamma: l.norm1Gamma, norm1Beta: l.norm1Beta, upWeight: none, upBias: l.upBias,
-                    downWeight: none, downBias: l.downBias, norm2Gamma: l.norm2Gamma, norm2Beta: l.norm2Beta)
+                    qkv: pack(l.qkv, n: 3 * d, k: d, quantized: q?.qkv),
+                    out: pack(l.out, n: d, k: d, quantized: q?.out),
+                    up: pack(l.up, n: f, k: d, quantized: q?.up),
+                    down: pack(l.down, n: d, k: f, quantized: q?.down))
             }
         }
     }

@@ -7,19 +7,26 @@ import MLPackGEMM
 public final class BERTModel: @unchecked Sendable {
     public let configuration: BERTConfiguration
 
+    /// What the forward pass reads of one encoder layer besides its linear weights (those run
+    /// packed, ``PackedEncoder``, or quantized, ``Int8Encoder``).
     struct Layer {
-        let qkvWeight: FloatTensor  // [3d, d]
         let qkvBias: FloatTensor  // [3d]
-        let outWeight: FloatTensor  // [d, d]
         let outBias: FloatTensor
         let norm1Gamma: FloatTensor
         let norm1Beta: FloatTensor
-        let upWeight: FloatTensor  // [f, d]
         let upBias: FloatTensor
-        let downWeight: FloatTensor  // [d, f]
         let downBias: FloatTensor
         let norm2Gamma: FloatTensor
         let norm2Beta: FloatTensor
+    }
+
+    /// The four Float32 linear weights of one layer as loaded (`nn.Linear` layout), read only while
+    /// the model is built: packing or quantization makes the form that runs.
+    struct LinearWeights {
+        let qkv: FloatTensor  // [3d, d]
+        let out: FloatTensor  // [d, d]
+        let up: FloatTensor  // [f, d]
+        let down: FloatTensor  // [d, f]
     }
 
     let wordEmbeddings: FloatTensor
@@ -90,6 +97,7 @@ public final class BERTModel: @unchecked Sendable {
             relativeBias = nil
         }
         var layers: [Layer] = []
+        var linears: [LinearWeights] = []
         for i in 0..<c.numLayers {
             let p = names.layer(i)
             let q = try t(p + names.query + ".weight", [d, d])
@@ -102,28 +110,30 @@ public final class BERTModel: @unchecked Sendable {
             defer { for w in [q, k, v] { file.release(w) } }
             let (g1, b1) = try norm(p + names.attentionNorm)
             let (g2, b2) = try norm(p + names.outputNorm)
+            linears.append(
+                LinearWeights(
+                    qkv: FloatTensor(q.array + k.array + v.array),
+                    out: try t(p + names.attentionOutput + ".weight", [d, d]),
+                    up: try t(p + names.up + ".weight", [f, d]),
+                    down: try t(p + names.down + ".weight", [d, f])))
             layers.append(
                 Layer(
-                    qkvWeight: FloatTensor(q.array + k.array + v.array),
                     qkvBias: FloatTensor(qb.array + kb.array + vb.array),
-                    outWeight: try t(p + names.attentionOutput + ".weight", [d, d]),
                     outBias: try t(p + names.attentionOutput + ".bias", [d]),
                     norm1Gamma: g1, norm1Beta: b1,
-                    upWeight: try t(p + names.up + ".weight", [f, d]),
                     upBias: try t(p + names.up + ".bias", [f]),
-                    downWeight: try t(p + names.down + ".weight", [d, f]),
                     downBias: try t(p + names.down + ".bias", [d]),
                     norm2Gamma: g2, norm2Beta: b2))
         }
         let quantized =
             precision == .int8
             ? Int8Encoder(
-                layers: layers, configuration: c, kernel: try Self.int8Kernel(requested: int8Kernel), linears: int8Linears,
-                weights: file)
+                linears: linears, configuration: c, kernel: try Self.int8Kernel(requested: int8Kernel),
+                quantizing: int8Linears, weights: file)
             : nil
         int8 = quantized
-        packed = PackedEncoder(layers: layers, configuration: c, int8: quantized, weights: file)
-        self.layers = PackedEncoder.withoutLinearWeights(layers)
+        packed = PackedEncoder(linears: linears, configuration: c, int8: quantized, weights: file)
+        self.layers = layers
     }
 
     /// MPNet's `relative_position_bucket(memory − context, num_buckets: 32, max_distance: 128)`,
