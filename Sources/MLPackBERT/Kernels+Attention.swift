@@ -14,44 +14,50 @@ extension Kernels {
         let dh = d / heads
         let vdh = dh - dh % width
         let stride = 3 * d
-        for h in only ?? 0..<heads {
-            for i in 0..<n {
-                let q = qkv + i * stride + h * dh
+        // Keys transposed per head, `[dh, np]` with the row stride padded to whole vectors (zeros
+        // past n): a query's n scores are then `Σ_c q[c] · kᵀ[c]`, 16 keys per vector operation
+        // instead of one horizontal sum per key.
+        let np = (n + width - 1) / width * width
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: dh * np + width) { buffer in
+            let kt = buffer.baseAddress!
+            let row = kt + dh * np  // one vector of scores before they are cut to n
+            for h in only ?? 0..<heads {
+                kt.initialize(repeating: 0, count: dh * np)
                 for j in 0..<n {
                     let k = qkv + j * stride + d + h * dh
-                    var acc = V()
+                    for c in 0..<dh { kt[c * np + j] = k[c] }
+                }
+                for i in 0..<n {
+                    let q = qkv + i * stride + h * dh
+                    var j = 0
+                    while j < n {
+                        var acc = V()
+                        for c in 0..<dh { acc += V(repeating: q[c]) * load(kt + c * np, j) }
+                        store(acc * scale, row, 0)
+                        for l in 0..<min(width, n - j) { scores[j + l] = row[l] }
+                        j += width
+                    }
+                    if let relativeBias {
+                        let b = relativeBias + h * biasStride - i
+                        for j in 0..<n { scores[j] += b[j] }
+                    }
+                    softmax(scores, rows: 1, n: n, ld: n)
+                    let out = context + i * d + h * dh
                     var c = 0
                     while c < vdh {
-                        acc += load(q, c) * load(k, c)
+                        var acc = V()
+                        for j in 0..<n {
+                            acc += V(repeating: scores[j]) * load(qkv + j * stride + 2 * d + h * dh, c)
+                        }
+                        store(acc, out, c)
                         c += width
                     }
-                    var s = acc.sum()
                     while c < dh {
-                        s += q[c] * k[c]
+                        var s: Float = 0
+                        for j in 0..<n { s += scores[j] * qkv[j * stride + 2 * d + h * dh + c] }
+                        out[c] = s
                         c += 1
                     }
-                    scores[j] = s * scale
-                }
-                if let relativeBias {
-                    let b = relativeBias + h * biasStride - i
-                    for j in 0..<n { scores[j] += b[j] }
-                }
-                softmax(scores, rows: 1, n: n, ld: n)
-                let out = context + i * d + h * dh
-                var c = 0
-                while c < vdh {
-                    var acc = V()
-                    for j in 0..<n {
-                        acc += V(repeating: scores[j]) * load(qkv + j * stride + 2 * d + h * dh, c)
-                    }
-                    store(acc, out, c)
-                    c += width
-                }
-                while c < dh {
-                    var s: Float = 0
-                    for j in 0..<n { s += scores[j] * qkv[j * stride + 2 * d + h * dh + c] }
-                    out[c] = s
-                    c += 1
                 }
             }
         }
