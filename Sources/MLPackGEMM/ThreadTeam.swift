@@ -1,5 +1,5 @@
 import CGEMM
-import Synchronization
+import Synchronization  // Atomic
 
 #if canImport(Glibc)
 import Glibc
@@ -189,13 +189,27 @@ public final class ThreadTeam: @unchecked Sendable {  // shared state: atomics, 
 
     // MARK: - The pool
 
-    private static let pool = Mutex<[Int: [ThreadTeam]]>([:])
+    /// The free teams by size, under `poolLock`: a pthread mutex, which ThreadSanitizer can follow
+    /// (the standard library's `Mutex` hands a contended lock over inside the kernel on Linux, where
+    /// TSan sees no synchronisation).
+    nonisolated(unsafe) private static var pool: [Int: [ThreadTeam]] = [:]
+    nonisolated(unsafe) private static let poolLock: UnsafeMutablePointer<pthread_mutex_t> = {
+        let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+        pthread_mutex_init(lock, nil)
+        return lock
+    }()
+
+    private static func withPool<R>(_ body: (inout [Int: [ThreadTeam]]) -> R) -> R {
+        pthread_mutex_lock(poolLock)
+        defer { pthread_mutex_unlock(poolLock) }
+        return body(&pool)
+    }
 
     /// Runs `body` with a team of `size` threads checked out of the process-wide pool (made when
     /// none is free) and returns the team to it afterwards. `size` 1 needs no threads.
     public static func with<R>(size: Int, _ body: (ThreadTeam) throws -> R) rethrows -> R {
-        let team = pool.withLock { $0[size]?.popLast() } ?? ThreadTeam(size: size)
-        defer { pool.withLock { $0[size, default: []].append(team) } }
+        let team = withPool { $0[size]?.popLast() } ?? ThreadTeam(size: size)
+        defer { withPool { $0[size, default: []].append(team) } }
         return try body(team)
     }
 }
