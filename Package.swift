@@ -96,6 +96,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
@@ -143,6 +144,21 @@ let package = Package(
         .executableTarget(name: "FuzzSafeTensors", dependencies: ["FuzzSupport", "MLPackBERT"], path: "Fuzz/FuzzSafeTensors"),
         .executableTarget(name: "FuzzTokenizer", dependencies: ["FuzzSupport", "MLPackTokenizer"], path: "Fuzz/FuzzTokenizer"),
         .executableTarget(name: "FuzzUnpack", dependencies: ["FuzzSupport", "MLPackArchive"], path: "Fuzz/FuzzUnpack"),
+        .executableTarget(name: "FuzzInputExample", dependencies: ["FuzzSupport", "MLPackCore"], path: "Fuzz/FuzzInputExample"),
+        .executableTarget(name: "FuzzVocab", dependencies: ["FuzzSupport", "MLPackTokenizer"], path: "Fuzz/FuzzVocab"),
+        .executableTarget(name: "FuzzModelConfig", dependencies: ["FuzzSupport", "MLPackBERT"], path: "Fuzz/FuzzModelConfig"),
+        .executableTarget(
+            name: "FuzzHTTP",
+            dependencies: [
+                "FuzzSupport", "MLPackCore", "MLPackServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            path: "Fuzz/FuzzHTTP"),
 
         // Tests mirror Sources/ and Plugins/.
         .target(name: "MLPackTestSupport", path: "Tests/MLPackTestSupport"),

@@ -18,6 +18,12 @@ swift test -c release -Xswiftc -enable-testing --skip-build "$@"
 # .build-fuzz: a crash, a hang over 1 s or 512 MB fails. Measured on 2 busy cores: the build from a
 # clean scratch path 6.8 min, the smoke 4 min.
 scripts/fuzz.sh --smoke 30
+# The concurrent code under ThreadSanitizer (server, batcher, deadlines, drain, abuse, `mlpack serve`,
+# archive cache, concurrent encodes on the tiny BERT) and the parsers under AddressSanitizer (YAML,
+# JSON, signatures, input examples, requests, CSV, tokenizers, safetensors, config files, archives,
+# resource bombs): debug builds into .build-tsan and .build-asan; any sanitizer report fails.
+# See docs/sanitizers.md for what runs and its cost.
+scripts/test-sanitizers.sh
 # The tracking protocol against the real Python MLflow and a real `mlflow server` on loopback
 # (scripts/test-tracking.sh: both directions, the local store, faults; it fails when the server cannot start).
 scripts/test-tracking.sh

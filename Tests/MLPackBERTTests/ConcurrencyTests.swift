@@ -7,6 +7,10 @@ import Testing
 @Suite struct ConcurrencyTests {
     static func texts() throws -> [String] { try TinyBERTTests.cases().map(\.text) }
 
+    /// Encodes per thread in the concurrent runs: 20, or 3 under a sanitizer (scripts/test-sanitizers.sh
+    /// sets MLPACK_SANITIZER; unoptimised and instrumented, each encode is 100x slower there).
+    static let iterations = ProcessInfo.processInfo.environment["MLPACK_SANITIZER"] == nil ? 20 : 3
+
     /// Runs `body(i)` for `i` in `0..<n` on `n` threads started together (no Swift concurrency)
     /// and waits for all of them.
     static func onThreads(_ n: Int, _ body: @escaping @Sendable (Int) -> Void) {
@@ -52,7 +56,7 @@ import Testing
         let worst = Mutex<(Float, String)>((0, ""))
         let failures = Mutex<[String]>([])
         Self.onThreads(4) { t in
-            for iteration in 0..<20 {
+            for iteration in 0..<Self.iterations {
                 let j = (t * 3 + iteration * 5) % jobs.count
                 let job = jobs[j]
                 do {

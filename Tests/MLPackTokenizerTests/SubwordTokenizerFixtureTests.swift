@@ -105,7 +105,9 @@ import Testing
             let r = t.encode(big, maxLength: 128)
             let elapsed = clock.now - start
             #expect(r.count == 128 && r.truncated, "\(name)")
-            #expect(elapsed < .seconds(5), "\(name): \(elapsed)")
+            // 5 s; 50 s in the unoptimised, instrumented build of scripts/test-sanitizers.sh.
+            let bound: Duration = ProcessInfo.processInfo.environment["MLPACK_SANITIZER"] == nil ? .seconds(5) : .seconds(50)
+            #expect(elapsed < bound, "\(name): \(elapsed)")
         }
     }
 }

@@ -1,8 +1,8 @@
 import HTTPTypes
 import HummingbirdCore
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTPTypes
-import Synchronization
 
 /// The limits that keep slow or hostile clients from holding the server's connections, beyond
 /// Hummingbird's idle timeout:
@@ -176,15 +176,18 @@ final class ConnectionRegistry: Sendable {
         let since: ContinuousClock.Instant
     }
 
-    private let entries = Mutex<[ObjectIdentifier: Entry]>([:])
+    // A pthread mutex (NIOLockedValueBox), not the standard library's Mutex: ThreadSanitizer cannot
+    // see the latter's contended hand-over (a PI futex, in the kernel) and reported these accesses
+    // as races (docs/sanitizers.md).
+    private let entries = NIOLockedValueBox<[ObjectIdentifier: Entry]>([:])
 
     func waiting(_ channel: any Channel) {
         let entry = Entry(channel: channel, since: .now)
-        entries.withLock { $0[ObjectIdentifier(channel)] = entry }
+        entries.withLockedValue { $0[ObjectIdentifier(channel)] = entry }
     }
 
     func busy(_ channel: any Channel) {
-        _ = entries.withLock { $0.removeValue(forKey: ObjectIdentifier(channel)) }
+        _ = entries.withLockedValue { $0.removeValue(forKey: ObjectIdentifier(channel)) }
     }
 
     func remove(_ channel: any Channel) { busy(channel) }
@@ -192,7 +195,7 @@ final class ConnectionRegistry: Sendable {
     /// Closes the connection that has waited longest for a request head; false when every open
     /// connection has a request in progress.
     func evictOldest() -> Bool {
-        let oldest: (any Channel)? = entries.withLock { entries in
+        let oldest: (any Channel)? = entries.withLockedValue { entries in
             guard let (key, entry) = entries.min(by: { $0.value.since < $1.value.since }) else { return nil }
             entries.removeValue(forKey: key)
             return entry.channel
@@ -202,7 +205,7 @@ final class ConnectionRegistry: Sendable {
         return true
     }
 
-    var waitingCount: Int { entries.withLock { $0.count } }
+    var waitingCount: Int { entries.withLockedValue { $0.count } }
 }
 
 /// `--max-connections` with eviction: below the cap every connection is accepted; at the cap the

@@ -1,6 +1,6 @@
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
-import Synchronization
 
 /// Runs work with a deadline.
 enum Deadline {
@@ -45,17 +45,18 @@ enum Deadline {
 
     /// The first of several outcomes resumes the continuation; the rest are dropped.
     private final class Race<T: Sendable>: Sendable {
-        private struct State {
+        private struct State: Sendable {
             var continuation: CheckedContinuation<T, any Error>?
             var early: Result<T, any Error>?
             var done = false
             var cleanup: (@Sendable () -> Void)?
         }
 
-        private let state = Mutex(State())
+        // NIOLockedValueBox (a pthread mutex), not Mutex: see ConnectionRegistry.
+        private let state = NIOLockedValueBox(State())
 
         func start(_ continuation: CheckedContinuation<T, any Error>) {
-            let early: Result<T, any Error>? = state.withLock { state in
+            let early: Result<T, any Error>? = state.withLockedValue { state in
                 if let early = state.early {
                     state.early = nil
                     return early
@@ -67,7 +68,7 @@ enum Deadline {
         }
 
         func onFinish(_ cleanup: @escaping @Sendable () -> Void) {
-            let runNow = state.withLock { state in
+            let runNow = state.withLockedValue { state in
                 if state.done { return true }
                 state.cleanup = cleanup
                 return false
@@ -77,7 +78,7 @@ enum Deadline {
 
         func finish(_ result: Result<T, any Error>) {
             let (continuation, cleanup): (CheckedContinuation<T, any Error>?, (@Sendable () -> Void)?) =
-                state.withLock { state in
+                state.withLockedValue { state in
                     guard !state.done else { return (nil, nil) }
                     state.done = true
                     let cleanup = state.cleanup

@@ -1,6 +1,6 @@
 import Metrics
+import NIOConcurrencyHelpers
 import Prometheus
-import Synchronization
 
 /// The server's Prometheus registry and the request metrics it keeps.
 ///
@@ -24,9 +24,11 @@ final class ServerMetrics: Sendable {
     private let logLinesDropped: Prometheus.Counter
     /// The writer's dropped-line count, and how much of it the counter already shows.
     private let logDrops: (@Sendable () -> Int)?
-    private let reportedLogDrops = Mutex<Int>(0)
-    private let counters = Mutex<[String: Metrics.Counter]>([:])
-    private let timers = Mutex<[String: Metrics.Timer]>([:])
+    // Locks: NIOLockedValueBox (a pthread mutex), not the standard library's Mutex, whose contended
+    // hand-over (a PI futex, in the kernel) ThreadSanitizer cannot see (docs/sanitizers.md).
+    private let reportedLogDrops = NIOLockedValueBox<Int>(0)
+    private let counters = NIOLockedValueBox<[String: Metrics.Counter]>([:])
+    private let timers = NIOLockedValueBox<[String: Metrics.Timer]>([:])
 
     /// The routes that get their own label; any other path is counted as `other`.
     static let knownRoutes: Set<String> = [
@@ -75,7 +77,7 @@ final class ServerMetrics: Sendable {
     func requestFinished(route: String, status: Int, duration: Duration) {
         inFlight.decrement()
         let counterKey = route + " " + String(status)
-        let counter = counters.withLock { counters in
+        let counter = counters.withLockedValue { counters in
             if let existing = counters[counterKey] { return existing }
             let created = Metrics.Counter(
                 label: "mlpack_http_requests_total", dimensions: [("route", route), ("status", String(status))],
@@ -84,7 +86,7 @@ final class ServerMetrics: Sendable {
             return created
         }
         counter.increment()
-        let timer = timers.withLock { timers in
+        let timer = timers.withLockedValue { timers in
             if let existing = timers[route] { return existing }
             let created = Metrics.Timer(
                 label: "mlpack_http_request_duration_seconds", dimensions: [("route", route)], factory: factory)
@@ -99,7 +101,7 @@ final class ServerMetrics: Sendable {
     func render() -> [UInt8] {
         if let logDrops {
             let total = logDrops()
-            let delta = reportedLogDrops.withLock { reported in
+            let delta = reportedLogDrops.withLockedValue { reported in
                 defer { reported = max(reported, total) }
                 return total - reported
             }
