@@ -29,7 +29,7 @@ cd "$(dirname "$0")/.."
 
 CONFIG="${SANITIZER_CONFIG:-debug}"
 
-THREAD_FILTER='^MLPackServerTests\.|^MLPackCLITests\.Serve(Command|Drain|Logging|ConnectionChurn)Tests/|^MLPackBERTTests\.ConcurrencyTests/(concurrentEncodesMatchASerialRun|perCallThreadsAreChecked)|^MLPackArchiveTests\.PackRoundTripTests/(cacheExtractsOnceAndRepairsDamage|concurrentFirstOpensShareOneCopy)|^MLPackTrackingTests\.ModelResolverTests/testConcurrentDownloads'
+THREAD_FILTER='^MLPackServerTests\.|^MLPackCLITests\.Serve(Command|Drain|Logging|ConnectionChurn)Tests/|^MLPackBERTTests\.ConcurrencyTests/(concurrentEncodesMatchASerialRun|perCallThreadsAreChecked)|^MLPackBERTTests\.ThreadTeamTests/|^MLPackArchiveTests\.PackRoundTripTests/(cacheExtractsOnceAndRepairsDamage|concurrentFirstOpensShareOneCopy)|^MLPackTrackingTests\.ModelResolverTests/testConcurrentDownloads'
 ADDRESS_FILTER='^MLPackYAMLTests\.|^MLPackCoreTests\.|^MLPackTokenizerTests\.|^MLPackBERTTests\.(SafeTensors|ModelDirectory|ModelLocator)Tests/|^MLPackArchiveTests\.|^MLPackCLITests\.(ResourceBomb|CheckInputCommand|InferSignatureCommand)Tests/'
 
 # step KIND SCRATCH FILTER

@@ -18,12 +18,6 @@ swift test -c release -Xswiftc -enable-testing --skip-build "$@"
 # .build-fuzz: a crash, a hang over 1 s or 512 MB fails. Measured on 2 busy cores: the build from a
 # clean scratch path 6.8 min, the smoke 4 min.
 scripts/fuzz.sh --smoke 30
-# The concurrent code under ThreadSanitizer (server, batcher, deadlines, drain, abuse, `mlpack serve`,
-# archive cache, concurrent encodes on the tiny BERT) and the parsers under AddressSanitizer (YAML,
-# JSON, signatures, input examples, requests, CSV, tokenizers, safetensors, config files, archives,
-# resource bombs): debug builds into .build-tsan and .build-asan; any sanitizer report fails.
-# See docs/sanitizers.md for what runs and its cost.
-scripts/test-sanitizers.sh
 # The tracking protocol against the real Python MLflow and a real `mlflow server` on loopback
 # (scripts/test-tracking.sh: both directions, the local store, faults; it fails when the server cannot start).
 scripts/test-tracking.sh
@@ -37,3 +31,9 @@ scripts/rolling-restart.sh
 MLPACK_BIN="$PWD/.build/release/mlpack" scripts/test-crash-safety.sh
 # The server under abuse: 1,000 slowloris connections (below and above --max-connections) while a normal client is timed, a client that never reads, malformed requests.
 MLPACK_BIN="$PWD/.build/release/mlpack" scripts/abuse.sh
+# The concurrent code under ThreadSanitizer (server, batcher, deadlines, drain, abuse, `mlpack serve`,
+# archive cache, concurrent encodes on the tiny BERT) and the parsers under AddressSanitizer (YAML,
+# JSON, signatures, input examples, requests, CSV, tokenizers, safetensors, config files, archives,
+# resource bombs): debug builds into .build-tsan and .build-asan; any sanitizer report fails.
+# See docs/sanitizers.md for what runs and its cost. Last: the two sanitizer builds are the slowest step.
+scripts/test-sanitizers.sh
