@@ -170,7 +170,7 @@ let package = Package(
             dependencies: ["SimilarityFlavor", "MLPackCore", "MLPackEmbedding", "MLPackTestSupport"]),
         .testTarget(name: "MLPackYAMLTests", dependencies: ["MLPackYAML"]),
         .testTarget(name: "MLPackCoreTests", dependencies: ["MLPackCore", "MLPackTestSupport"]),
-        .testTarget(name: "MLPackTokenizerTests", dependencies: ["MLPackTokenizer"]),
+        .testTarget(name: "MLPackTokenizerTests", dependencies: ["MLPackTokenizer", "MLPackTestSupport"]),
         .testTarget(name: "MLPackBERTTests", dependencies: ["MLPackBERT", "MLPackGEMM", "MLPackTokenizer", "MLPackTestSupport"]),
         .testTarget(
             name: "MLPackTrackingTests",

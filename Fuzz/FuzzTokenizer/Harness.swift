@@ -14,12 +14,5 @@ func fuzzOne(_ bytes: [UInt8]) {
     FuzzHarness.write(Array(bytes[..<split]), to: file)
     guard let tokenizer = try? Tokenizers.load(tokenizerJSON: file) else { return }
     let text = split == bytes.endIndex ? "" : String(decoding: bytes[(split + 1)...], as: UTF8.self)
-    for maxLength in [32, 3] {
-        let encoded = tokenizer.encode(text, maxLength: maxLength)
-        fuzzCheck(encoded.ids.count <= maxLength, "\(encoded.ids.count) ids for maxLength \(maxLength)")
-        for id in encoded.ids {
-            fuzzCheck(id >= 0 && Int(id) < tokenizer.vocabularySize,
-                         "id \(id) outside a vocabulary of \(tokenizer.vocabularySize)")
-        }
-    }
+    fuzzCheckTokenIDs(vocabularySize: tokenizer.vocabularySize) { tokenizer.encode(text, maxLength: $0).ids }
 }

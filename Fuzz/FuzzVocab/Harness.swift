@@ -19,12 +19,5 @@ func fuzzOne(_ bytes: [UInt8]) {
     if parts.count > 2 { FuzzHarness.write(Array(parts[2]), to: configFile) }
     guard let tokenizer = try? Tokenizers.load(directory: directory) else { return }
     let text = parts.count > 1 ? String(decoding: parts[1], as: UTF8.self) : ""
-    for maxLength in [32, 3] {
-        let encoded = tokenizer.encode(text, maxLength: maxLength)
-        fuzzCheck(encoded.ids.count <= maxLength, "\(encoded.ids.count) ids for maxLength \(maxLength)")
-        for id in encoded.ids {
-            fuzzCheck(id >= 0 && Int(id) < tokenizer.vocabularySize,
-                      "id \(id) outside a vocabulary of \(tokenizer.vocabularySize)")
-        }
-    }
+    fuzzCheckTokenIDs(vocabularySize: tokenizer.vocabularySize) { tokenizer.encode(text, maxLength: $0).ids }
 }

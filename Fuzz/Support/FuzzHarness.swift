@@ -113,3 +113,15 @@ func LLVMFuzzerRunDriver(
 public func fuzzCheck(_ condition: Bool, _ message: @autoclosure () -> String) {
     if !condition { fatalError(message()) }
 }
+
+/// The tokenizer harnesses' invariant: `encode(maxLength)` with at most 32, then 3 tokens gives no
+/// more ids than that, each below the vocabulary size (a row of the embedding matrix).
+public func fuzzCheckTokenIDs(vocabularySize: Int, encode: (_ maxLength: Int) -> [Int32]) {
+    for maxLength in [32, 3] {
+        let ids = encode(maxLength)
+        fuzzCheck(ids.count <= maxLength, "\(ids.count) ids for maxLength \(maxLength)")
+        for id in ids {
+            fuzzCheck(id >= 0 && Int(id) < vocabularySize, "id \(id) outside a vocabulary of \(vocabularySize)")
+        }
+    }
+}

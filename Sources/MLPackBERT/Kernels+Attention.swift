@@ -21,8 +21,9 @@ extension Kernels {
         withUnsafeTemporaryAllocation(of: Float.self, capacity: dh * np + width) { buffer in
             let kt = buffer.baseAddress!
             let row = kt + dh * np  // one vector of scores before they are cut to n
+            // Columns n..<np stay zero; every head overwrites columns 0..<n.
+            kt.initialize(repeating: 0, count: dh * np)
             for h in only ?? 0..<heads {
-                kt.initialize(repeating: 0, count: dh * np)
                 for j in 0..<n {
                     let k = qkv + j * stride + d + h * dh
                     for c in 0..<dh { kt[c * np + j] = k[c] }

@@ -1,4 +1,5 @@
 import Foundation
+import MLPackTestSupport
 import Synchronization
 import Testing
 @testable import MLPackBERT
@@ -9,7 +10,7 @@ import Testing
 
     /// Encodes per thread in the concurrent runs: 20, or 3 under a sanitizer (scripts/test-sanitizers.sh
     /// sets MLPACK_SANITIZER; unoptimised and instrumented, each encode is 100x slower there).
-    static let iterations = ProcessInfo.processInfo.environment["MLPACK_SANITIZER"] == nil ? 20 : 3
+    static let iterations = TestFixtures.underSanitizer ? 3 : 20
 
     /// Runs `body(i)` for `i` in `0..<n` on `n` threads started together (no Swift concurrency)
     /// and waits for all of them.

@@ -18,7 +18,7 @@ struct ResourceBombTests {
     /// Under AddressSanitizer (scripts/test-sanitizers.sh sets MLPACK_SANITIZER) the binary's peak
     /// includes ASan's shadow memory and its 256 MB quarantine of freed blocks (measured up to 700 MB):
     /// there the bound only catches a bomb that really allocates.
-    static let boundMB = ProcessInfo.processInfo.environment["MLPACK_SANITIZER"] == nil ? 150.0 : 1024.0
+    static let boundMB = TestFixtures.underSanitizer ? 1024.0 : 150.0
 
     struct Measured {
         var status: Int32

@@ -12,6 +12,10 @@ public enum TestFixtures {
         return url
     }()
 
+    /// Whether the tests run under a sanitizer (scripts/test-sanitizers.sh sets MLPACK_SANITIZER): an
+    /// unoptimised, instrumented build, where time and memory bounds are looser.
+    public static let underSanitizer = ProcessInfo.processInfo.environment["MLPACK_SANITIZER"] != nil
+
     public static let fixtures = repoRoot.appendingPathComponent("fixtures")
     public static let mlflowModels = fixtures.appendingPathComponent("mlflow/models")
     public static let tinyBERT = fixtures.appendingPathComponent("embeddings/tiny-bert/model")

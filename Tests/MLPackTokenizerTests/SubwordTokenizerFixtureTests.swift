@@ -1,4 +1,5 @@
 import Foundation
+import MLPackTestSupport
 import Testing
 @testable import MLPackTokenizer
 
@@ -106,7 +107,7 @@ import Testing
             let elapsed = clock.now - start
             #expect(r.count == 128 && r.truncated, "\(name)")
             // 5 s; 50 s in the unoptimised, instrumented build of scripts/test-sanitizers.sh.
-            let bound: Duration = ProcessInfo.processInfo.environment["MLPACK_SANITIZER"] == nil ? .seconds(5) : .seconds(50)
+            let bound: Duration = TestFixtures.underSanitizer ? .seconds(50) : .seconds(5)
             #expect(elapsed < bound, "\(name): \(elapsed)")
         }
     }

@@ -24,8 +24,7 @@ final class ServerMetrics: Sendable {
     private let logLinesDropped: Prometheus.Counter
     /// The writer's dropped-line count, and how much of it the counter already shows.
     private let logDrops: (@Sendable () -> Int)?
-    // Locks: NIOLockedValueBox (a pthread mutex), not the standard library's Mutex, whose contended
-    // hand-over (a PI futex, in the kernel) ThreadSanitizer cannot see (docs/sanitizers.md).
+    // NIOLockedValueBox (a pthread mutex), not Mutex: see ConnectionRegistry.
     private let reportedLogDrops = NIOLockedValueBox<Int>(0)
     private let counters = NIOLockedValueBox<[String: Metrics.Counter]>([:])
     private let timers = NIOLockedValueBox<[String: Metrics.Timer]>([:])
