@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing of mlpack's parsers with libFuzzer (issue 14). Harnesses: Fuzz/<Name>/.
 #
-#   scripts/fuzz.sh NAME [SECONDS]   build, then fuzz one harness (default 600 s)
-#   scripts/fuzz.sh --smoke [SECONDS] build, then fuzz the smoke list SECONDS each (default 30; CI)
+#   scripts/fuzz.sh NAME [SECONDS [RUNS]]  build, then fuzz one harness (default 600 s; stop
+#                                    early after RUNS executions: issue 14's 1800 s or 10⁷)
+#   scripts/fuzz.sh --smoke [SECONDS] build, then fuzz every harness SECONDS each (default 30; CI)
 #   scripts/fuzz.sh --build          build every harness only
 #   scripts/fuzz.sh --list           the harness names
 #
@@ -22,9 +23,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The CI smoke runs SMOKE; the others (issue 14's later harnesses) run by name or with --build.
-SMOKE=(FuzzMLmodel FuzzJSON FuzzSignature FuzzRequest FuzzCSV FuzzSafeTensors FuzzTokenizer FuzzUnpack)
-HARNESSES=("${SMOKE[@]}" FuzzInputExample FuzzVocab FuzzModelConfig FuzzHTTP)
+# The CI smoke runs every harness.
+HARNESSES=(FuzzMLmodel FuzzJSON FuzzSignature FuzzRequest FuzzCSV FuzzSafeTensors FuzzTokenizer FuzzUnpack
+  FuzzInputExample FuzzVocab FuzzModelConfig FuzzHTTP)
 SCRATCH=.build-fuzz
 OUT="${FUZZ_OUT:-$SCRATCH/runs}"
 
@@ -68,9 +69,9 @@ known() {
   exit 2
 }
 
-# run NAME SECONDS: fuzz one harness; prints its final statistics.
+# run NAME SECONDS [RUNS]: fuzz one harness; prints its final statistics.
 run() {
-  local name="$1" seconds="$2" dict status
+  local name="$1" seconds="$2" runs="${3:--1}" dict status
   local dir="$OUT/$name"
   mkdir -p "$dir/corpus" "$dir/crashes"
   dict="$(dictionary "$name")"
@@ -79,7 +80,7 @@ run() {
   # is the one that names the input. Leaks are not checked: the Swift runtime's caches look like leaks.
   SWIFT_BACKTRACE=enable=no ASAN_OPTIONS="detect_leaks=0:allocator_may_return_null=1" \
     "$SCRATCH/release/$name" "$dir/corpus" "Fuzz/corpus/$name" \
-    -max_total_time="$seconds" -timeout=1 -rss_limit_mb=512 -malloc_limit_mb=512 \
+    -max_total_time="$seconds" -runs="$runs" -timeout=1 -rss_limit_mb=512 -malloc_limit_mb=512 \
     -artifact_prefix="$dir/crashes/" -print_final_stats=1 ${dict:+-dict="$dict"} \
     > "$dir/log" 2>&1
   status=$?
@@ -100,19 +101,19 @@ case "${1:-}" in
   --build) build "${HARNESSES[@]}" ;;
   --smoke)
     seconds="${2:-30}"
-    build "${SMOKE[@]}"
+    build "${HARNESSES[@]}"
     failed=()
-    for name in "${SMOKE[@]}"; do run "$name" "$seconds" || failed+=("$name"); done
+    for name in "${HARNESSES[@]}"; do run "$name" "$seconds" || failed+=("$name"); done
     if [ "${#failed[@]}" -gt 0 ]; then
       echo "fuzz smoke: failed: ${failed[*]}" >&2
       exit 1
     fi
-    echo "fuzz smoke: ${#SMOKE[@]} harnesses, $seconds s each, no failure"
+    echo "fuzz smoke: ${#HARNESSES[@]} harnesses, $seconds s each, no failure"
     ;;
   "" | -h | --help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; [ -n "${1:-}" ] ;;
   *)
     known "$1"
     build "$1"
-    run "$1" "${2:-600}"
+    run "$1" "${2:-600}" "${3:--1}"
     ;;
 esac
