@@ -152,7 +152,7 @@ extension BERTModel {
                 let block = up + $0.lowerBound
                 let bias = layer.upBias.pointer + $0.lowerBound
                 switch c.activation {
-                case .gelu: Kernels.biasGELU(block, rows: tokens, n: $0.count, ld: f, bias: bias)
+                case .gelu: Elementwise.biasGELU(block, rows: tokens, n: $0.count, ld: f, bias: bias, kernel: packed.kernel)
                 case .relu: Kernels.biasReLU(block, rows: tokens, n: $0.count, ld: f, bias: bias)
                 }
             }

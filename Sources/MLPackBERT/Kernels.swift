@@ -41,24 +41,6 @@ enum Kernels {
     static func exp(_ x: Float) -> Float { exp(V(repeating: x))[0] }
 
 
-    /// erf(x) for a vector: Abramowitz & Stegun 7.1.26 (|error| ≤ 1.5e-7; `gelu` uses a Taylor
-    /// series near 0 where the relative error matters; see KernelTests).
-    @inline(__always)
-    static func erf(_ x: V) -> V {
-        // erf(|x|) = 1 − (a1 t + a2 t² + a3 t³ + a4 t⁴ + a5 t⁵) e^{−x²}, t = 1/(1 + p|x|)
-        let sign = V(repeating: 1).replacing(with: -1, where: x .< 0)
-        let ax = x * sign
-        let t = 1 / (ax * 0.3275911 + 1)
-        var poly = V(repeating: 1.061405429)
-        poly = poly * t - 1.453152027
-        poly = poly * t + 1.421413741
-        poly = poly * t - 0.284496736
-        poly = poly * t + 0.254829592
-        poly = poly * t
-        let e = exp(-(ax * ax))
-        return sign * (1 - poly * e)
-    }
-
     /// `x[i] = f(x[i] + bias[i mod n])` over `rows` rows of `n` (leading dimension `ld`, default
     /// `n`), `f` applied to 16 lanes at a time (row tails go through `f` one lane at a time; `f` is
     /// lane-wise, so a value does not depend on where a block of columns starts).
@@ -82,13 +64,6 @@ enum Kernels {
         }
     }
 
-    /// `x[i] = gelu(x[i] + bias[i mod n])` (exact erf GELU), rows of leading dimension `ld`.
-    static func biasGELU(
-        _ x: UnsafeMutablePointer<Float>, rows: Int, n: Int, ld: Int? = nil, bias: UnsafePointer<Float>
-    ) {
-        biasMap(x, rows: rows, n: n, ld: ld, bias: bias, gelu)
-    }
-
     /// `x[i] = max(0, x[i] + bias[i mod n])`.
     static func biasReLU(
         _ x: UnsafeMutablePointer<Float>, rows: Int, n: Int, ld: Int? = nil, bias: UnsafePointer<Float>
@@ -101,24 +76,6 @@ enum Kernels {
         _ x: UnsafeMutablePointer<Float>, rows: Int, n: Int, ld: Int? = nil, bias: UnsafePointer<Float>
     ) {
         biasMap(x, rows: rows, n: n, ld: ld, bias: bias) { $0 }
-    }
-
-    @inline(__always)
-    static func gelu(_ v: V) -> V {
-        // Small |x|: erf from its Taylor series is more accurate than A&S near 0.
-        let half = v * 0.5
-        let z = v * 0.70710678118654752
-        let big = erf(z)
-        let z2 = z * z
-        var s = V(repeating: -1.0 / 1320.0)
-        s = s * z2 + 1.0 / 216.0
-        s = s * z2 - 1.0 / 42.0
-        s = s * z2 + 1.0 / 10.0
-        s = s * z2 - 1.0 / 3.0
-        s = s * z2 + 1
-        let small = z * s * 1.12837916709551257
-        let e = big.replacing(with: small, where: z2 .< 0.25)
-        return half * (1 + e)
     }
 
     /// In place over `rows` rows of `n`: `y = LayerNorm(y + bias + residual) · gamma + beta`

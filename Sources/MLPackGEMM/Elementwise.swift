@@ -1,0 +1,17 @@
+import CGEMM
+
+/// The encoder's elementwise kernels in the instruction sets of ``F32Kernel`` (`elementwise.h`):
+/// Swift's SIMD types compile to four SSE2 lanes without FMA unless the whole build names a CPU, so
+/// the costly ones run here, 16 or 8 lanes with fused multiply-adds. The same bits from every kernel.
+public enum Elementwise {
+    /// `x[r·ld + j] = gelu(x[r·ld + j] + bias[j])` for `r < rows`, `j < n`: the exact (erf) GELU,
+    /// within 1e-6 of it in double precision (erf: Abramowitz & Stegun 7.1.26, its Taylor series
+    /// near 0).
+    public static func biasGELU(
+        _ x: UnsafeMutablePointer<Float>, rows: Int, n: Int, ld: Int, bias: UnsafePointer<Float>,
+        kernel: F32Kernel = .best
+    ) {
+        precondition(rows >= 0 && n >= 0 && ld >= n && ld <= Int(Int32.max) && rows <= Int(Int32.max))
+        mlpack_bias_gelu(kernel.rawValue, x, Int32(rows), Int32(n), Int32(ld), bias)
+    }
+}
