@@ -94,6 +94,54 @@ static void bias_gelu_scalar(float *x, int rows, int n, int ld, const float *bia
     }
 }
 
+// The 16 partial sums of a row, added in the fixed tree every kernel uses.
+ALWAYS_INLINE float sum16(float s[16]) {
+    for (int w = 8; w >= 1; w /= 2)
+        for (int l = 0; l < w; l++) s[l] = s[l] + s[l + w];
+    return s[0];
+}
+
+static void softmax_scalar(float *x, int rows, int n, int ld) {
+    for (int r = 0; r < rows; r++) {
+        float *row = x + (size_t)r * ld;
+        float mx = -INFINITY;
+        for (int j = 0; j < n; j++) mx = row[j] > mx ? row[j] : mx;
+        float s[16] = {0};
+        for (int j = 0; j < n; j++) {
+            const float e = exp_scalar(row[j] - mx);
+            row[j] = e;
+            s[j % 16] += e;
+        }
+        const float inv = 1.0f / sum16(s);
+        for (int j = 0; j < n; j++) row[j] *= inv;
+    }
+}
+
+static void layer_norm_scalar(
+    float *y, int rows, int n, const float *bias, const float *residual, const float *gamma, const float *beta,
+    float eps) {
+    for (int r = 0; r < rows; r++) {
+        float *row = y + (size_t)r * n;
+        const float *res = residual ? residual + (size_t)r * n : NULL;
+        float s[16] = {0};
+        for (int j = 0; j < n; j++) {
+            float v = row[j];
+            if (bias) v += bias[j];
+            if (res) v += res[j];
+            row[j] = v;
+            s[j % 16] += v;
+        }
+        const float mean = sum16(s) / (float)n;
+        float q[16] = {0};
+        for (int j = 0; j < n; j++) {
+            const float d = row[j] - mean;
+            q[j % 16] = fmaf(d, d, q[j % 16]);
+        }
+        const float inv = 1.0f / sqrtf(sum16(q) / (float)n + eps);
+        for (int j = 0; j < n; j++) row[j] = fmaf((row[j] - mean) * inv, gamma[j], beta[j]);
+    }
+}
+
 #ifdef MLPACK_EW_X86
 
 // ---- AVX-512: 16 lanes, masked tail.
@@ -156,6 +204,79 @@ T512 static void bias_gelu512(float *x, int rows, int n, int ld, const float *bi
         if (tail) {
             const __m512 v = _mm512_add_ps(_mm512_maskz_loadu_ps(tail, row + vn), _mm512_maskz_loadu_ps(tail, bias + vn));
             _mm512_mask_storeu_ps(row + vn, tail, gelu512(v));
+        }
+    }
+}
+
+// The tree of sum16 on 16 partial sums: lanes l + 8, then l + 4, l + 2, l + 1.
+T512 ALWAYS_INLINE float sum512(__m512 v) {
+    const __m256 lo = _mm512_castps512_ps256(v);
+    const __m256 hi = _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1));
+    const __m256 a = _mm256_add_ps(lo, hi);
+    const __m128 b = _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
+    const __m128 c = _mm_add_ps(b, _mm_movehl_ps(b, b));
+    const __m128 d = _mm_add_ss(c, _mm_shuffle_ps(c, c, 1));
+    return _mm_cvtss_f32(d);
+}
+
+T512 static void softmax512(float *x, int rows, int n, int ld) {
+    const int vn = n - n % 16;
+    const __mmask16 tail = (__mmask16)((1u << (n % 16)) - 1);
+    const __m512 ninf = _mm512_set1_ps(-INFINITY);
+    for (int r = 0; r < rows; r++) {
+        float *row = x + (size_t)r * ld;
+        __m512 m = ninf;
+        for (int j = 0; j < vn; j += 16) m = _mm512_max_ps(m, _mm512_loadu_ps(row + j));
+        if (tail) m = _mm512_max_ps(m, _mm512_mask_loadu_ps(ninf, tail, row + vn));
+        const __m512 mx = _mm512_set1_ps(_mm512_reduce_max_ps(m));
+        __m512 s = _mm512_setzero_ps();
+        for (int j = 0; j < vn; j += 16) {
+            const __m512 e = exp512(_mm512_sub_ps(_mm512_loadu_ps(row + j), mx));
+            _mm512_storeu_ps(row + j, e);
+            s = _mm512_add_ps(s, e);
+        }
+        if (tail) {
+            const __m512 e = exp512(_mm512_sub_ps(_mm512_maskz_loadu_ps(tail, row + vn), mx));
+            _mm512_mask_storeu_ps(row + vn, tail, e);
+            s = _mm512_mask_add_ps(s, tail, s, e);
+        }
+        const __m512 inv = _mm512_set1_ps(1.0f / sum512(s));
+        for (int j = 0; j < vn; j += 16) _mm512_storeu_ps(row + j, _mm512_mul_ps(_mm512_loadu_ps(row + j), inv));
+        if (tail) _mm512_mask_storeu_ps(row + vn, tail, _mm512_mul_ps(_mm512_maskz_loadu_ps(tail, row + vn), inv));
+    }
+}
+
+T512 static void layer_norm512(
+    float *y, int rows, int n, const float *bias, const float *residual, const float *gamma, const float *beta,
+    float eps) {
+    const int vn = n - n % 16;
+    const __mmask16 tail = (__mmask16)((1u << (n % 16)) - 1);
+    for (int r = 0; r < rows; r++) {
+        float *row = y + (size_t)r * n;
+        const float *res = residual ? residual + (size_t)r * n : NULL;
+        __m512 s = _mm512_setzero_ps();
+        for (int j = 0; j < n; j += 16) {
+            const __mmask16 k = j < vn ? (__mmask16)0xFFFF : tail;
+            __m512 v = _mm512_maskz_loadu_ps(k, row + j);
+            if (bias) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(k, bias + j));
+            if (res) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(k, res + j));
+            _mm512_mask_storeu_ps(row + j, k, v);
+            s = _mm512_add_ps(s, v);
+        }
+        const float mean = sum512(s) / (float)n;
+        const __m512 m = _mm512_set1_ps(mean);
+        __m512 q = _mm512_setzero_ps();
+        for (int j = 0; j < n; j += 16) {
+            const __mmask16 k = j < vn ? (__mmask16)0xFFFF : tail;
+            const __m512 d = _mm512_maskz_sub_ps(k, _mm512_maskz_loadu_ps(k, row + j), m);
+            q = _mm512_fmadd_ps(d, d, q);
+        }
+        const __m512 inv = _mm512_set1_ps(1.0f / sqrtf(sum512(q) / (float)n + eps));
+        for (int j = 0; j < n; j += 16) {
+            const __mmask16 k = j < vn ? (__mmask16)0xFFFF : tail;
+            const __m512 t = _mm512_mul_ps(_mm512_sub_ps(_mm512_maskz_loadu_ps(k, row + j), m), inv);
+            _mm512_mask_storeu_ps(
+                row + j, k, _mm512_fmadd_ps(t, _mm512_maskz_loadu_ps(k, gamma + j), _mm512_maskz_loadu_ps(k, beta + j)));
         }
     }
 }
@@ -229,6 +350,75 @@ T256 static void bias_gelu256(float *x, int rows, int n, int ld, const float *bi
     }
 }
 
+// A lane mask of the first `count` (0…8) lanes.
+T256 ALWAYS_INLINE __m256i lanes256(int count) {
+    const __m256i index = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(count), index);
+}
+
+// The tree of sum16 on 16 partial sums held as lanes 0–7 and 8–15.
+T256 ALWAYS_INLINE float sum256x2(__m256 lo, __m256 hi) {
+    const __m256 a = _mm256_add_ps(lo, hi);
+    const __m128 b = _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
+    const __m128 c = _mm_add_ps(b, _mm_movehl_ps(b, b));
+    const __m128 d = _mm_add_ss(c, _mm_shuffle_ps(c, c, 1));
+    return _mm_cvtss_f32(d);
+}
+
+T256 static void softmax256(float *x, int rows, int n, int ld) {
+    for (int r = 0; r < rows; r++) {
+        float *row = x + (size_t)r * ld;
+        float mx = -INFINITY;
+        for (int j = 0; j < n; j++) mx = row[j] > mx ? row[j] : mx;
+        const __m256 vm = _mm256_set1_ps(mx);
+        __m256 s[2] = {_mm256_setzero_ps(), _mm256_setzero_ps()};
+        for (int j = 0; j < n; j += 8) {
+            const __m256i k = lanes256(n - j);
+            const __m256 e = exp256(_mm256_sub_ps(_mm256_maskload_ps(row + j, k), vm));
+            _mm256_maskstore_ps(row + j, k, e);
+            s[(j / 8) % 2] = _mm256_add_ps(s[(j / 8) % 2], _mm256_and_ps(e, _mm256_castsi256_ps(k)));
+        }
+        const __m256 inv = _mm256_set1_ps(1.0f / sum256x2(s[0], s[1]));
+        for (int j = 0; j < n; j += 8) {
+            const __m256i k = lanes256(n - j);
+            _mm256_maskstore_ps(row + j, k, _mm256_mul_ps(_mm256_maskload_ps(row + j, k), inv));
+        }
+    }
+}
+
+T256 static void layer_norm256(
+    float *y, int rows, int n, const float *bias, const float *residual, const float *gamma, const float *beta,
+    float eps) {
+    for (int r = 0; r < rows; r++) {
+        float *row = y + (size_t)r * n;
+        const float *res = residual ? residual + (size_t)r * n : NULL;
+        __m256 s[2] = {_mm256_setzero_ps(), _mm256_setzero_ps()};
+        for (int j = 0; j < n; j += 8) {
+            const __m256i k = lanes256(n - j);
+            __m256 v = _mm256_maskload_ps(row + j, k);
+            if (bias) v = _mm256_add_ps(v, _mm256_maskload_ps(bias + j, k));
+            if (res) v = _mm256_add_ps(v, _mm256_maskload_ps(res + j, k));
+            _mm256_maskstore_ps(row + j, k, v);
+            s[(j / 8) % 2] = _mm256_add_ps(s[(j / 8) % 2], v);
+        }
+        const float mean = sum256x2(s[0], s[1]) / (float)n;
+        const __m256 m = _mm256_set1_ps(mean);
+        __m256 q[2] = {_mm256_setzero_ps(), _mm256_setzero_ps()};
+        for (int j = 0; j < n; j += 8) {
+            const __m256i k = lanes256(n - j);
+            const __m256 d = _mm256_and_ps(_mm256_sub_ps(_mm256_maskload_ps(row + j, k), m), _mm256_castsi256_ps(k));
+            q[(j / 8) % 2] = _mm256_fmadd_ps(d, d, q[(j / 8) % 2]);
+        }
+        const __m256 inv = _mm256_set1_ps(1.0f / sqrtf(sum256x2(q[0], q[1]) / (float)n + eps));
+        for (int j = 0; j < n; j += 8) {
+            const __m256i k = lanes256(n - j);
+            const __m256 t = _mm256_mul_ps(_mm256_sub_ps(_mm256_maskload_ps(row + j, k), m), inv);
+            _mm256_maskstore_ps(
+                row + j, k, _mm256_fmadd_ps(t, _mm256_maskload_ps(gamma + j, k), _mm256_maskload_ps(beta + j, k)));
+        }
+    }
+}
+
 #endif
 
 void mlpack_bias_gelu(int kernel, float *x, int rows, int n, int ld, const float *bias) {
@@ -239,5 +429,29 @@ void mlpack_bias_gelu(int kernel, float *x, int rows, int n, int ld, const float
     case MLPACK_F32_AVX2: bias_gelu256(x, rows, n, ld, bias); return;
 #endif
     default: bias_gelu_scalar(x, rows, n, ld, bias); return;
+    }
+}
+
+void mlpack_softmax(int kernel, float *x, int rows, int n, int ld) {
+    if (!mlpack_f32_supported(kernel)) kernel = MLPACK_F32_SCALAR;
+    switch (kernel) {
+#ifdef MLPACK_EW_X86
+    case MLPACK_F32_AVX512: softmax512(x, rows, n, ld); return;
+    case MLPACK_F32_AVX2: softmax256(x, rows, n, ld); return;
+#endif
+    default: softmax_scalar(x, rows, n, ld); return;
+    }
+}
+
+void mlpack_layer_norm(
+    int kernel, float *y, int rows, int n, const float *bias, const float *residual, const float *gamma,
+    const float *beta, float eps) {
+    if (!mlpack_f32_supported(kernel)) kernel = MLPACK_F32_SCALAR;
+    switch (kernel) {
+#ifdef MLPACK_EW_X86
+    case MLPACK_F32_AVX512: layer_norm512(y, rows, n, bias, residual, gamma, beta, eps); return;
+    case MLPACK_F32_AVX2: layer_norm256(y, rows, n, bias, residual, gamma, beta, eps); return;
+#endif
+    default: layer_norm_scalar(y, rows, n, bias, residual, gamma, beta, eps); return;
     }
 }

@@ -14,4 +14,20 @@ public enum Elementwise {
         precondition(rows >= 0 && n >= 0 && ld >= n && ld <= Int(Int32.max) && rows <= Int(Int32.max))
         mlpack_bias_gelu(kernel.rawValue, x, Int32(rows), Int32(n), Int32(ld), bias)
     }
+
+    /// Softmax of each of `rows` rows of `n` (leading dimension `ld`) in place.
+    public static func softmax(_ x: UnsafeMutablePointer<Float>, rows: Int, n: Int, ld: Int, kernel: F32Kernel = .best) {
+        precondition(rows >= 0 && n >= 0 && ld >= n && ld <= Int(Int32.max) && rows <= Int(Int32.max))
+        mlpack_softmax(kernel.rawValue, x, Int32(rows), Int32(n), Int32(ld))
+    }
+
+    /// LayerNorm in place over `rows` rows of `n`: `y = LayerNorm(y + bias + residual) · gamma + beta`
+    /// (bias and residual optional; the sum is written back before the row is normalised).
+    public static func layerNorm(
+        _ y: UnsafeMutablePointer<Float>, rows: Int, n: Int, bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?,
+        gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, eps: Float, kernel: F32Kernel = .best
+    ) {
+        precondition(rows >= 0 && n >= 1 && n <= Int(Int32.max) && rows <= Int(Int32.max))
+        mlpack_layer_norm(kernel.rawValue, y, Int32(rows), Int32(n), bias, residual, gamma, beta, eps)
+    }
 }

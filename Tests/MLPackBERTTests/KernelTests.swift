@@ -41,25 +41,58 @@ import MLPackGEMM
         }
     }
 
-    @Test func softmaxAndLayerNormMatchDoublePrecision() {
-        var row: [Float] = (0..<37).map { Float(sin(Double($0)) * 7) }
-        let input = row
-        row.withUnsafeMutableBufferPointer { Kernels.softmax($0.baseAddress!, rows: 1, n: 37, ld: 37) }
-        let m = input.map(Double.init).max()!
-        let e = input.map { Foundation.exp(Double($0) - m) }
-        let s = e.reduce(0, +)
-        #expect(zip(row, e).allSatisfy { abs(Double($0) - $1 / s) < 1e-7 })
-
-        var y: [Float] = (0..<40).map { Float($0) * 0.25 - 3 }
-        let g = [Float](repeating: 1.5, count: 40)
-        let b = [Float](repeating: 0.5, count: 40)
-        let yin = y.map(Double.init)
-        y.withUnsafeMutableBufferPointer {
-            Kernels.layerNorm($0.baseAddress!, rows: 1, n: 40, bias: nil, residual: nil, gamma: g, beta: b, eps: 1e-12)
+    /// Softmax and LayerNorm of every kernel this CPU runs match double precision and give the same
+    /// bits, for rows shorter than one vector, with tails, and the model's widths.
+    @Test(arguments: [5, 37, 40, 384, 1001])
+    func softmaxAndLayerNormOfEveryKernelMatchDoublePrecision(n: Int) {
+        let rows = 3
+        let ld = n + 2
+        let input: [Float] = (0..<(rows * ld)).map { Float(sin(Double($0)) * 7) }
+        let bias: [Float] = (0..<n).map { Float(cos(Double($0))) }
+        let residual: [Float] = (0..<(rows * n)).map { Float($0 % 11) * 0.1 - 0.5 }
+        let gamma: [Float] = (0..<n).map { 1 + Float($0 % 5) * 0.25 }
+        let beta: [Float] = (0..<n).map { Float($0 % 3) * 0.5 - 0.5 }
+        var softmaxes: [[Float]] = []
+        var norms: [[Float]] = []
+        for kernel in MLPackGEMM.F32Kernel.supported {
+            var x = input
+            x.withUnsafeMutableBufferPointer { Elementwise.softmax($0.baseAddress!, rows: rows, n: n, ld: ld, kernel: kernel) }
+            var y = Array(input.prefix(rows * n))
+            y.withUnsafeMutableBufferPointer {
+                Elementwise.layerNorm(
+                    $0.baseAddress!, rows: rows, n: n, bias: bias, residual: residual, gamma: gamma, beta: beta,
+                    eps: 1e-12, kernel: kernel)
+            }
+            var worstSoftmax = 0.0
+            var worstNorm = 0.0
+            for r in 0..<rows {
+                let v = (0..<n).map { Double(input[r * ld + $0]) }
+                let m = v.max()!
+                let e = v.map { Foundation.exp($0 - m) }
+                let s = e.reduce(0, +)
+                for j in 0..<n { worstSoftmax = max(worstSoftmax, abs(Double(x[r * ld + j]) - e[j] / s)) }
+                let padding = x[(r * ld + n)..<(r * ld + ld)]
+                let untouched = zip(padding, input[(r * ld + n)..<(r * ld + ld)]).allSatisfy { $0 == $1 }
+                #expect(untouched, "\(kernel): softmax wrote past the row")
+                let u = (0..<n).map { Double(input[r * n + $0] + bias[$0] + residual[r * n + $0]) }
+                let mean = u.reduce(0, +) / Double(n)
+                let sd = (u.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(n)).squareRoot()
+                for j in 0..<n {
+                    let exact = (u[j] - mean) / sd * Double(gamma[j]) + Double(beta[j])
+                    worstNorm = max(worstNorm, abs(Double(y[r * n + j]) - exact))
+                }
+            }
+            #expect(worstSoftmax < 1e-7, "\(kernel), n \(n): softmax max |Δ| \(worstSoftmax)")
+            #expect(worstNorm < 1e-5, "\(kernel), n \(n): LayerNorm max |Δ| \(worstNorm)")
+            softmaxes.append(x)
+            norms.append(y)
         }
-        let mean = yin.reduce(0, +) / 40
-        let sd = (yin.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 40).squareRoot()
-        #expect(zip(y, yin).allSatisfy { abs(Double($0) - (($1 - mean) / sd * 1.5 + 0.5)) < 1e-5 })
+        for (index, kernel) in MLPackGEMM.F32Kernel.supported.enumerated().dropFirst() {
+            let sameSoftmax = zip(softmaxes[index], softmaxes[0]).allSatisfy { $0.bitPattern == $1.bitPattern }
+            let sameNorm = zip(norms[index], norms[0]).allSatisfy { $0.bitPattern == $1.bitPattern }
+            #expect(sameSoftmax, "\(kernel) and scalar softmax differ, n \(n)")
+            #expect(sameNorm, "\(kernel) and scalar LayerNorm differ, n \(n)")
+        }
     }
 
     @Test func biasKernelsHandleRowTails() {

@@ -8,7 +8,9 @@
 ///
 /// The same bits from every kernel: each lane is the same sequence of correctly rounded
 /// operations and fused multiply-adds, and a row's tail is computed in masked lanes, not by other
-/// code, so a value does not depend on its column.
+/// code, so a value does not depend on its column. Sums over a row are kept in 16 partial sums
+/// (element j in sum j mod 16; AVX2 holds them in two registers, the scalar code in an array),
+/// added at the end in one fixed tree: 8 + 8, 4 + 4, 2 + 2, 1 + 1.
 
 #ifdef __cplusplus
 extern "C" {
@@ -18,6 +20,17 @@ extern "C" {
 /// `v/2 · (1 + erf(v/√2))`, erf from Abramowitz & Stegun 7.1.26 (|error| ≤ 1.5e-7) and, for
 /// |v/√2| < 0.5, from its Taylor series (relative error near 0).
 void mlpack_bias_gelu(int kernel, float *x, int rows, int n, int ld, const float *bias);
+
+/// Softmax of each row in place: `x[r·ld + j] = e^(x[r·ld + j] − max_r) / Σ_j e^(…)` for
+/// `r < rows`, `j < n` (eˣ: the Cephes polynomial, relative error ≤ 2e-7).
+void mlpack_softmax(int kernel, float *x, int rows, int n, int ld);
+
+/// LayerNorm of each row in place (row stride `n`): `v = y + bias + residual` (either may be
+/// NULL; `v` is written back first), then `(v − mean) · 1/√(variance + eps) · gamma + beta`, the
+/// variance about the mean (two passes).
+void mlpack_layer_norm(
+    int kernel, float *y, int rows, int n, const float *bias, const float *residual, const float *gamma,
+    const float *beta, float eps);
 
 #ifdef __cplusplus
 }
