@@ -16,7 +16,8 @@ swift build -c release --build-tests -Xswiftc -enable-testing
 swift test -c release -Xswiftc -enable-testing --skip-build "$@"
 # Every libFuzzer harness (Fuzz/) 30 s over its committed corpus, built with ASan and coverage into
 # .build-fuzz: a crash, a hang over 1 s or 512 MB fails. Measured on 2 busy cores: the build from a
-# clean scratch path 6.8 min, the smoke 4 min.
+# clean scratch path 6.8 min with the first eight harnesses (the server's harness adds Hummingbird and
+# swift-nio), the smoke of all twelve 6 min.
 scripts/fuzz.sh --smoke 30
 # The tracking protocol against the real Python MLflow and a real `mlflow server` on loopback
 # (scripts/test-tracking.sh: both directions, the local store, faults; it fails when the server cannot start).

@@ -142,6 +142,35 @@ static void layer_norm_scalar(
     }
 }
 
+static void short_attention_scalar(
+    const float *qkv, int n, int d, int heads, int h0, int h1, float scale, float *context, float *keys,
+    float *scores, const float *rb, int bias_stride) {
+    const int dh = d / heads, np = (n + 15) / 16 * 16, stride = 3 * d;
+    for (int h = h0; h < h1; h++) {
+        for (int j = 0; j < n; j++)
+            for (int c = 0; c < dh; c++) keys[c * np + j] = qkv[(size_t)j * stride + d + h * dh + c];
+        for (int i = 0; i < n; i++) {
+            const float *q = qkv + (size_t)i * stride + h * dh;
+            for (int j = 0; j < n; j++) {
+                float acc = 0;
+                for (int c = 0; c < dh; c++) acc = fmaf(q[c], keys[c * np + j], acc);
+                scores[j] = acc * scale;
+            }
+            if (rb) {
+                const float *b = rb + (size_t)h * bias_stride - i;
+                for (int j = 0; j < n; j++) scores[j] += b[j];
+            }
+            softmax_scalar(scores, 1, n, n);
+            float *out = context + (size_t)i * d + h * dh;
+            for (int c = 0; c < dh; c++) {
+                float acc = 0;
+                for (int j = 0; j < n; j++) acc = fmaf(scores[j], qkv[(size_t)j * stride + 2 * d + h * dh + c], acc);
+                out[c] = acc;
+            }
+        }
+    }
+}
+
 #ifdef MLPACK_EW_X86
 
 // ---- AVX-512: 16 lanes, masked tail.
@@ -277,6 +306,41 @@ T512 static void layer_norm512(
             const __m512 t = _mm512_mul_ps(_mm512_sub_ps(_mm512_maskz_loadu_ps(k, row + j), m), inv);
             _mm512_mask_storeu_ps(
                 row + j, k, _mm512_fmadd_ps(t, _mm512_maskz_loadu_ps(k, gamma + j), _mm512_maskz_loadu_ps(k, beta + j)));
+        }
+    }
+}
+
+T512 static void short_attention512(
+    const float *qkv, int n, int d, int heads, int h0, int h1, float scale, float *context, float *keys,
+    float *scores, const float *rb, int bias_stride) {
+    const int dh = d / heads, np = (n + 15) / 16 * 16, stride = 3 * d;
+    const int vdh = dh - dh % 16;
+    const __mmask16 ctail = (__mmask16)((1u << (dh % 16)) - 1);
+    const __m512 vscale = _mm512_set1_ps(scale);
+    for (int h = h0; h < h1; h++) {
+        for (int j = 0; j < n; j++)
+            for (int c = 0; c < dh; c++) keys[c * np + j] = qkv[(size_t)j * stride + d + h * dh + c];
+        for (int i = 0; i < n; i++) {
+            const float *q = qkv + (size_t)i * stride + h * dh;
+            for (int j = 0; j < np; j += 16) {
+                __m512 acc = _mm512_setzero_ps();
+                for (int c = 0; c < dh; c++) acc = _mm512_fmadd_ps(_mm512_set1_ps(q[c]), _mm512_loadu_ps(keys + c * np + j), acc);
+                _mm512_storeu_ps(scores + j, _mm512_mul_ps(acc, vscale));
+            }
+            if (rb) {
+                const float *b = rb + (size_t)h * bias_stride - i;
+                for (int j = 0; j < n; j++) scores[j] += b[j];
+            }
+            softmax512(scores, 1, n, n);
+            float *out = context + (size_t)i * d + h * dh;
+            const float *v = qkv + 2 * d + h * dh;
+            for (int c = 0; c < dh; c += 16) {
+                const __mmask16 k = c < vdh ? (__mmask16)0xFFFF : ctail;
+                __m512 acc = _mm512_setzero_ps();
+                for (int j = 0; j < n; j++)
+                    acc = _mm512_fmadd_ps(_mm512_set1_ps(scores[j]), _mm512_maskz_loadu_ps(k, v + (size_t)j * stride + c), acc);
+                _mm512_mask_storeu_ps(out + c, k, acc);
+            }
         }
     }
 }
@@ -419,6 +483,39 @@ T256 static void layer_norm256(
     }
 }
 
+T256 static void short_attention256(
+    const float *qkv, int n, int d, int heads, int h0, int h1, float scale, float *context, float *keys,
+    float *scores, const float *rb, int bias_stride) {
+    const int dh = d / heads, np = (n + 15) / 16 * 16, stride = 3 * d;
+    const __m256 vscale = _mm256_set1_ps(scale);
+    for (int h = h0; h < h1; h++) {
+        for (int j = 0; j < n; j++)
+            for (int c = 0; c < dh; c++) keys[c * np + j] = qkv[(size_t)j * stride + d + h * dh + c];
+        for (int i = 0; i < n; i++) {
+            const float *q = qkv + (size_t)i * stride + h * dh;
+            for (int j = 0; j < np; j += 8) {
+                __m256 acc = _mm256_setzero_ps();
+                for (int c = 0; c < dh; c++) acc = _mm256_fmadd_ps(_mm256_set1_ps(q[c]), _mm256_loadu_ps(keys + c * np + j), acc);
+                _mm256_storeu_ps(scores + j, _mm256_mul_ps(acc, vscale));
+            }
+            if (rb) {
+                const float *b = rb + (size_t)h * bias_stride - i;
+                for (int j = 0; j < n; j++) scores[j] += b[j];
+            }
+            softmax256(scores, 1, n, n);
+            float *out = context + (size_t)i * d + h * dh;
+            const float *v = qkv + 2 * d + h * dh;
+            for (int c = 0; c < dh; c += 8) {
+                const __m256i k = lanes256(dh - c);
+                __m256 acc = _mm256_setzero_ps();
+                for (int j = 0; j < n; j++)
+                    acc = _mm256_fmadd_ps(_mm256_set1_ps(scores[j]), _mm256_maskload_ps(v + (size_t)j * stride + c, k), acc);
+                _mm256_maskstore_ps(out + c, k, acc);
+            }
+        }
+    }
+}
+
 #endif
 
 void mlpack_bias_gelu(int kernel, float *x, int rows, int n, int ld, const float *bias) {
@@ -453,5 +550,24 @@ void mlpack_layer_norm(
     case MLPACK_F32_AVX2: layer_norm256(y, rows, n, bias, residual, gamma, beta, eps); return;
 #endif
     default: layer_norm_scalar(y, rows, n, bias, residual, gamma, beta, eps); return;
+    }
+}
+
+void mlpack_short_attention(
+    int kernel, const float *qkv, int n, int d, int heads, int h0, int h1, float scale, float *context,
+    float *keys, float *scores, const float *relative_bias, int bias_stride) {
+    if (!mlpack_f32_supported(kernel)) kernel = MLPACK_F32_SCALAR;
+    switch (kernel) {
+#ifdef MLPACK_EW_X86
+    case MLPACK_F32_AVX512:
+        short_attention512(qkv, n, d, heads, h0, h1, scale, context, keys, scores, relative_bias, bias_stride);
+        return;
+    case MLPACK_F32_AVX2:
+        short_attention256(qkv, n, d, heads, h0, h1, scale, context, keys, scores, relative_bias, bias_stride);
+        return;
+#endif
+    default:
+        short_attention_scalar(qkv, n, d, heads, h0, h1, scale, context, keys, scores, relative_bias, bias_stride);
+        return;
     }
 }

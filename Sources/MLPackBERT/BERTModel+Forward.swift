@@ -114,7 +114,7 @@ extension BERTModel {
                     let out = ctx + offsets[q] * d
                     if n <= Self.shortAttentionLimit {
                         Kernels.shortAttention(
-                            qkv: base, n: n, hidden: d, heads: heads, scale: scale, context: out, scores: s,
+                            qkv: base, n: n, hidden: d, heads: heads, scale: scale, context: out,
                             only: h..<(h + 1), relativeBias: bias.map { $0 + biasCenter }, biasStride: biasWidth)
                     } else {
                         BLAS.sgemm(

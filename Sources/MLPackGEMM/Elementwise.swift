@@ -30,4 +30,26 @@ public enum Elementwise {
         precondition(rows >= 0 && n >= 1 && n <= Int(Int32.max) && rows <= Int(Int32.max))
         mlpack_layer_norm(kernel.rawValue, y, Int32(rows), Int32(n), bias, residual, gamma, beta, eps)
     }
+
+    /// Attention of one short sequence (`n` rows of `qkv`, `[n, 3d]`: Q | K | V) for `heads`, the
+    /// context rows into `context` (leading dimension `d`); `relativeBias` (MPNet): head `h`'s bias
+    /// for key `j` of query `i` is `relativeBias[h · biasStride + j − i]`, added to the scaled score.
+    public static func shortAttention(
+        qkv: UnsafePointer<Float>, n: Int, hidden d: Int, heads: Int, only: Range<Int>, scale: Float,
+        context: UnsafeMutablePointer<Float>, relativeBias: UnsafePointer<Float>?, biasStride: Int,
+        kernel: F32Kernel = .best
+    ) {
+        precondition(n >= 1 && heads >= 1 && d % heads == 0 && only.lowerBound >= 0 && only.upperBound <= heads)
+        precondition(d <= Int(Int32.max) / 3 && n <= Int(Int32.max) / 16 && biasStride <= Int(Int32.max))
+        let dh = d / heads
+        let np = (n + 15) / 16 * 16
+        // Keys transposed per head (columns past n zero) and one padded row of scores.
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: dh * np + np) { buffer in
+            let keys = buffer.baseAddress!
+            keys.initialize(repeating: 0, count: dh * np + np)
+            mlpack_short_attention(
+                kernel.rawValue, qkv, Int32(n), Int32(d), Int32(heads), Int32(only.lowerBound), Int32(only.upperBound),
+                scale, context, keys, keys + dh * np, relativeBias, Int32(biasStride))
+        }
+    }
 }

@@ -95,6 +95,51 @@ import MLPackGEMM
         }
     }
 
+    /// Short attention of every kernel this CPU runs matches attention in double precision and
+    /// gives the same bits, with a head size that is not a multiple of 16 and MPNet's relative bias.
+    @Test(arguments: [(1, 32, false), (9, 32, true), (17, 24, false), (48, 64, true)])
+    func shortAttentionOfEveryKernelMatchesDoublePrecision(n: Int, dh: Int, withBias: Bool) {
+        let heads = 3
+        let d = heads * dh
+        let qkv: [Float] = (0..<(n * 3 * d)).map { Float(sin(Double($0) * 0.37)) }
+        let stride = 2 * n + 1
+        let bias: [Float] = (0..<(heads * stride)).map { Float(cos(Double($0))) * 0.5 }
+        let scale = 1 / Float(dh).squareRoot()
+        var results: [[Float]] = []
+        for kernel in MLPackGEMM.F32Kernel.supported {
+            var context = [Float](repeating: .nan, count: n * d)
+            context.withUnsafeMutableBufferPointer { out in
+                bias.withUnsafeBufferPointer { b in
+                    Elementwise.shortAttention(
+                        qkv: qkv, n: n, hidden: d, heads: heads, only: 0..<heads, scale: scale, context: out.baseAddress!,
+                        relativeBias: withBias ? b.baseAddress! + n : nil, biasStride: stride, kernel: kernel)
+                }
+            }
+            var worst = 0.0
+            for h in 0..<heads {
+                for i in 0..<n {
+                    var scores = (0..<n).map { j in
+                        (0..<dh).reduce(0.0) { $0 + Double(qkv[i * 3 * d + h * dh + $1]) * Double(qkv[j * 3 * d + d + h * dh + $1]) }
+                            * Double(scale) + (withBias ? Double(bias[h * stride + n + j - i]) : 0)
+                    }
+                    let m = scores.max()!
+                    scores = scores.map { Foundation.exp($0 - m) }
+                    let sum = scores.reduce(0, +)
+                    for c in 0..<dh {
+                        let exact = (0..<n).reduce(0.0) { $0 + scores[$1] / sum * Double(qkv[$1 * 3 * d + 2 * d + h * dh + c]) }
+                        worst = max(worst, abs(exact - Double(context[i * d + h * dh + c])))
+                    }
+                }
+            }
+            #expect(worst < 1e-5, "\(kernel), n \(n), dh \(dh): max |Δ| \(worst)")
+            results.append(context)
+        }
+        for (index, kernel) in MLPackGEMM.F32Kernel.supported.enumerated().dropFirst() {
+            let same = zip(results[index], results[0]).allSatisfy { $0.bitPattern == $1.bitPattern }
+            #expect(same, "\(kernel) and scalar attention differ, n \(n), dh \(dh)")
+        }
+    }
+
     @Test func biasKernelsHandleRowTails() {
         // 2 rows of 19 (one SIMD16 block plus a 3-element tail).
         var x: [Float] = (0..<38).map { Float($0) - 20 }

@@ -32,6 +32,18 @@ void mlpack_layer_norm(
     int kernel, float *y, int rows, int n, const float *bias, const float *residual, const float *gamma,
     const float *beta, float eps);
 
+/// Attention of one short sequence for heads `[h0, h1)`: `qkv` holds its `n` rows `[n, 3d]`
+/// (Q | K | V, head `h` at columns `h·dh`), the context rows go to `context` (leading dimension
+/// `d`). Per head, the keys are transposed into `keys` (`dh · np` floats, `np` = `n` rounded up to
+/// 16; columns past `n` must be zero on entry and stay zero), so a query's scores are `dh` fused
+/// multiply-adds per 16 keys; then `· scale`, `+ relative_bias[h · bias_stride + j − i]` when
+/// `relative_bias` is not NULL (MPNet), softmax, and each context value the fused multiply-adds of
+/// the scores over the values in key order. `scores` needs `np` floats. Every kernel gives the
+/// same bits.
+void mlpack_short_attention(
+    int kernel, const float *qkv, int n, int d, int heads, int h0, int h1, float scale, float *context,
+    float *keys, float *scores, const float *relative_bias, int bias_stride);
+
 #ifdef __cplusplus
 }
 #endif
