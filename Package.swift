@@ -8,7 +8,8 @@
 // - Sources/MLPackYAML    the only Swift module importing CYAML
 // - Sources/MLPackZip     the only Swift module importing CZip
 // - Sources/MLPackBLAS    the only Swift module importing COpenBLAS
-// - Sources/CGEMM       the encoder's GEMM kernels in C: int8, and Float32 on pre-packed weights (SIMD intrinsics, run-time CPU dispatch)
+// - Sources/CGEMM       the encoder's kernels in C: int8 and Float32 GEMM on pre-packed weights, GELU, softmax,
+//                       LayerNorm, short attention (SIMD intrinsics, run-time CPU dispatch)
 // - Sources/MLPackGEMM  the only Swift module importing CGEMM
 // - Sources/MLPackCore    formats, signatures, values, environment files, the Flavor protocol and registry
 // - Sources/MLPackTokenizer, MLPackBERT  shared tokenizer and encoder math used by flavors

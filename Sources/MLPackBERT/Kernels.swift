@@ -1,8 +1,8 @@
 import MLPackGEMM
 
-/// Elementwise kernels of the encoder. GELU, softmax and LayerNorm, the costly ones, run in C
-/// with the F32 kernel's instructions (``Elementwise``: Swift's SIMD types compile to four SSE2
-/// lanes without FMA, as no `-target-cpu` is given); the bias maps and attention here use
+/// Elementwise kernels of the encoder. GELU, softmax, LayerNorm and short attention, the costly
+/// ones, run in C with the F32 kernel's instructions (``Elementwise``: Swift's SIMD types compile
+/// to four SSE2 lanes without FMA, as no `-target-cpu` is given); the bias maps here use
 /// SIMD16<Float>, avoiding the operations that scalarise (`pointwiseMin/Max`, `rounded`,
 /// `addingProduct`, float→int conversion).
 enum Kernels {
