@@ -88,9 +88,13 @@ do {
                                      "gflops": totalFlops / t / 1e9]
         }
         result["throughput"] = throughput
+        // Latency as bench.py measures every engine: warm-up calls, then the median of many calls
+        // (100 for a short text, 30 for a long one).
         func latency(_ text: String) throws -> [String: Double] {
+            let short = try model.tokenize([text])[0].count <= 32
+            for _ in 0..<(short ? 10 : 3) { _ = try model.encode([text]) }
             var times: [Double] = []
-            for _ in 0..<30 {
+            for _ in 0..<(short ? 100 : 30) {
                 let start = clock.now
                 _ = try model.encode([text])
                 times.append(seconds(clock.now - start))
