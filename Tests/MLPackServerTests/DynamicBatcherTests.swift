@@ -1,3 +1,4 @@
+import Foundation
 import MLPackCore
 import Metrics
 import Synchronization
@@ -6,38 +7,32 @@ import Testing
 @testable import MLPackServer
 
 @Suite struct DynamicBatcherTests {
-    /// Records batch sizes; doubles each input.
-    /// Holds callers until opened; stays open.
-    actor Gate {
-        private var isOpen = false
-        private var waiters: [CheckedContinuation<Void, Never>] = []
+    /// Holds the worker threads that call `wait()` until opened; stays open.
+    final class Gate: Sendable {
+        private let state = Mutex(false)
 
-        func wait() async {
-            if isOpen { return }
-            await withCheckedContinuation { waiters.append($0) }
+        func wait() {
+            while !state.withLock({ $0 }) { Thread.sleep(forTimeInterval: 0.002) }
         }
 
-        func open() {
-            isOpen = true
-            waiters.forEach { $0.resume() }
-            waiters = []
-        }
+        func open() { state.withLock { $0 = true } }
     }
 
+    /// Records batch sizes; doubles each input (on a worker thread, which it may hold).
     final class Recorder: Sendable {
         let batches = Mutex<[[Int]]>([])
-        let delay: Duration
+        let delay: Double
         let gate: Gate?
 
         init(delay: Duration = .zero, gate: Gate? = nil) {
-            self.delay = delay
+            self.delay = Double(delay.components.attoseconds) / 1e18 + Double(delay.components.seconds)
             self.gate = gate
         }
 
-        func run(_ inputs: [Int]) async throws -> [Int] {
+        func run(_ inputs: [Int]) -> [Int] {
             batches.withLock { $0.append(inputs) }
-            if let gate { await gate.wait() }
-            if delay > .zero { try await Task.sleep(for: delay) }
+            gate?.wait()
+            if delay > 0 { Thread.sleep(forTimeInterval: delay) }
             return inputs.map { $0 * 2 }
         }
 
@@ -60,7 +55,7 @@ import Testing
         let recorder = Recorder(delay: .milliseconds(20))
         let batcher = DynamicBatcher<Int, Int>(
             name: "t", configuration: .init(maxBatchSize: 8, maxDelay: .milliseconds(30), maxQueuedRows: 1000)
-        ) { try await recorder.run($0) }
+        ) { recorder.run($0) }
         let results = try await withThrowingTaskGroup(of: (Int, [Int]).self) { group in
             for request in 0..<20 {
                 group.addTask {
@@ -88,7 +83,7 @@ import Testing
         let recorder = Recorder()
         let batcher = DynamicBatcher<Int, Int>(
             name: "t", configuration: .init(maxBatchSize: 4, maxDelay: .zero)
-        ) { try await recorder.run($0) }
+        ) { recorder.run($0) }
         let output = try await batcher.submit(Array(0..<10))
         #expect(output == (0..<10).map { $0 * 2 })
         #expect(recorder.sizes == [4, 4, 2])
@@ -98,7 +93,7 @@ import Testing
         let recorder = Recorder()
         let batcher = DynamicBatcher<Int, Int>(
             name: "t", configuration: .init(maxBatchSize: 64, maxDelay: .milliseconds(40))
-        ) { try await recorder.run($0) }
+        ) { recorder.run($0) }
         let clock = ContinuousClock()
         let started = clock.now
         let output = try await batcher.submit([1, 2, 3])
@@ -114,7 +109,7 @@ import Testing
         let batcher = DynamicBatcher<Int, Int>(
             name: "t",
             configuration: .init(maxBatchSize: 2, maxDelay: .zero, maxQueuedRows: 4, retryAfterSeconds: 3)
-        ) { try await recorder.run($0) }
+        ) { recorder.run($0) }
         // The first batch (2 rows) runs; 4 more rows fill the queue.
         let running = Task { try await batcher.submit([1, 2]) }
         try await Task.sleep(for: .milliseconds(50))
@@ -156,15 +151,15 @@ import Testing
         let recorder = Recorder(gate: gate)
         let batcher = DynamicBatcher<Int, Int>(
             name: "t", configuration: .init(maxBatchSize: 1, maxDelay: .zero, maxQueuedRows: 10)
-        ) { try await recorder.run($0) }
+        ) { recorder.run($0) }
         let running = Task { try await batcher.submit([1]) }
         try await Self.eventually { recorder.sizes == [1] }
         let waiting = Task { try await batcher.submit([2]) }
-        try await Self.eventually { await batcher.queuedRowCount == 1 }
+        try await Self.eventually { batcher.queuedRowCount == 1 }
         waiting.cancel()
         await #expect(throws: CancellationError.self) { try await waiting.value }
-        #expect(await batcher.queuedRowCount == 0)
-        await gate.open()
+        #expect(batcher.queuedRowCount == 0)
+        gate.open()
         #expect(try await running.value == [2])
         try await Task.sleep(for: .milliseconds(100))
         #expect(recorder.sizes == [1], "the cancelled row never reached the model")
@@ -177,7 +172,7 @@ import Testing
         let batcher = DynamicBatcher<Int, Int>(
             name: "rows", configuration: .init(maxBatchSize: 32, maxDelay: .zero, maxQueuedRows: 1000),
             rows: { $0 }
-        ) { try await recorder.run($0) }
+        ) { recorder.run($0) }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for weight in [20, 20, 20, 40, 10, 12] {
                 group.addTask {
@@ -192,6 +187,77 @@ import Testing
         for batch in batches {
             #expect(batch.reduce(0, +) <= 32 || batch.count == 1, "\(batches)")
         }
-        #expect(await batcher.queuedRowCount == 0)
+        #expect(batcher.queuedRowCount == 0)
+    }
+
+    /// A request whose deadline passes is answered at once, whether its rows wait in the queue or
+    /// its batch is running; the running batch finishes and the next request is served.
+    @Test func aPassedDeadlineAnswersAtOnce() async throws {
+        let gate = Gate()
+        let recorder = Recorder(gate: gate)
+        let batcher = DynamicBatcher<Int, Int>(
+            name: "t", configuration: .init(maxBatchSize: 1, maxDelay: .zero, maxQueuedRows: 10)
+        ) { recorder.run($0) }
+        let clock = ContinuousClock()
+        let started = clock.now
+        let running = Task { try await batcher.submit([1], deadline: .now + .milliseconds(100)) }
+        try await Self.eventually { recorder.sizes == [1] }
+        let waiting = Task { try await batcher.submit([2], deadline: .now + .milliseconds(100)) }
+        await #expect(throws: Deadline.Expired.self) { try await running.value }
+        await #expect(throws: Deadline.Expired.self) { try await waiting.value }
+        #expect(clock.now - started < .seconds(30))
+        #expect(batcher.queuedRowCount == 0)
+        gate.open()
+        #expect(try await batcher.submit([3], deadline: .now + .seconds(60)) == [6])
+        #expect(recorder.sizes == [1, 1], "the expired queued row never reached the model")
+        await batcher.workers.shutdown()
+    }
+
+    /// Batchers that share workers never run more batches at once than there are workers, and take
+    /// turns.
+    @Test func sharedWorkersBoundConcurrentBatchesAcrossBatchers() async throws {
+        let workers = ModelWorkers(count: 1, name: "test")
+        let inFlight = Mutex((now: 0, most: 0))
+        let body: @Sendable ([Int]) -> [Int] = { inputs in
+            inFlight.withLock { $0.now += 1; $0.most = max($0.most, $0.now) }
+            Thread.sleep(forTimeInterval: 0.005)
+            inFlight.withLock { $0.now -= 1 }
+            return inputs.map { $0 + 1 }
+        }
+        let configuration = DynamicBatcher<Int, Int>.Configuration(maxBatchSize: 2, maxDelay: .zero, maxConcurrentBatches: 4)
+        let first = DynamicBatcher<Int, Int>(name: "a", configuration: configuration, workers: workers, batchFunction: body)
+        let second = DynamicBatcher<Int, Int>(name: "b", configuration: configuration, workers: workers, batchFunction: body)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for i in 0..<20 {
+                group.addTask {
+                    let batcher = i % 2 == 0 ? first : second
+                    let output = try await batcher.submit([i, i])
+                    #expect(output == [i + 1, i + 1])
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(inFlight.withLock { $0.most } == 1)
+        await workers.shutdown()
+    }
+
+    /// Shutdown lets the running batch finish, fails what is still queued, and ends the threads.
+    @Test func shutdownFinishesTheRunningBatchAndFailsTheQueue() async throws {
+        let gate = Gate()
+        let recorder = Recorder(gate: gate)
+        let batcher = DynamicBatcher<Int, Int>(
+            name: "t", configuration: .init(maxBatchSize: 1, maxDelay: .zero, maxQueuedRows: 10)
+        ) { recorder.run($0) }
+        let running = Task { try await batcher.submit([1]) }
+        try await Self.eventually { recorder.sizes == [1] }
+        let waiting = Task { try await batcher.submit([2]) }
+        try await Self.eventually { batcher.queuedRowCount == 1 }
+        let stopped = Task { await batcher.workers.shutdown() }
+        try await Task.sleep(for: .milliseconds(50))
+        gate.open()
+        await stopped.value
+        #expect(try await running.value == [2])
+        await #expect(throws: CancellationError.self) { try await waiting.value }
+        #expect(recorder.sizes == [1])
     }
 }

@@ -176,8 +176,8 @@ struct ScoringHandlers: Sendable {
         try checkRows(parsed.rowCount)
         let service = self.service
         let logger = context.logger
-        let answer = try await runModel(until: deadline, logger: logger) {
-            try await service.invoke(parsed, logger: logger)
+        let answer = try await runModel(until: deadline, logger: logger) { deadline in
+            try await service.invoke(parsed, logger: logger, deadline: deadline)
         }
         return ScoringServer.response(200, contentType: "application/json", body: Array(answer.body.utf8))
     }
@@ -186,7 +186,9 @@ struct ScoringHandlers: Sendable {
         guard service.embeds else { throw ScoringError.endpointNotFound(ScoringMessages.noEmbeddings(model: service.name)) }
         return try await shortcut(request, route: "/embed", logger: context.logger) { body throws(ScoringError) in
             let texts = try ShortcutRequest.embedTexts(body)
-            return (texts.count, { [service] in try ShortcutRequest.embeddingsJSON(try await service.embed(texts)) })
+            return (texts.count, { [service] deadline in
+                try ShortcutRequest.embeddingsJSON(try await service.embed(texts, deadline: deadline))
+            })
         }
     }
 
@@ -194,7 +196,9 @@ struct ScoringHandlers: Sendable {
         guard service.scoresPairs else { throw ScoringError.endpointNotFound(ScoringMessages.noPairScores(model: service.name)) }
         return try await shortcut(request, route: "/similarity", logger: context.logger) { body throws(ScoringError) in
             let pairs = try ShortcutRequest.similarityPairs(body)
-            return (pairs.count, { [service] in try ShortcutRequest.scoresJSON(try await service.scorePairs(pairs)) })
+            return (pairs.count, { [service] deadline in
+                try ShortcutRequest.scoresJSON(try await service.scorePairs(pairs, deadline: deadline))
+            })
         }
     }
 
@@ -202,7 +206,7 @@ struct ScoringHandlers: Sendable {
     /// as `/invocations`), row cap, then the batched call under the deadline.
     private func shortcut(
         _ request: Request, route: String, logger: Logger,
-        parse: (JSONValue) throws(ScoringError) -> (rows: Int, run: @Sendable () async throws -> [UInt8])
+        parse: (JSONValue) throws(ScoringError) -> (rows: Int, run: @Sendable (ContinuousClock.Instant) async throws -> [UInt8])
     ) async throws -> Response {
         let deadline = ContinuousClock.now + configuration.requestTimeout
         guard case .accepted(.json, _) = ContentTypeCheck.check(request.headers[.contentType]) else {
@@ -244,13 +248,15 @@ struct ScoringHandlers: Sendable {
         }
     }
 
-    /// Runs the model call under the deadline. A ``ScoringError`` (bad input, full queue) goes to
-    /// the client as it is; any other error is logged and answered with MLflow's generic message.
+    /// Runs the model call, which answers ``Deadline/Expired`` when `deadline` passes first (the
+    /// batcher's timer: no extra task per request). A ``ScoringError`` (bad input, full queue) goes
+    /// to the client as it is; any other error is logged and answered with MLflow's generic message.
     private func runModel<T: Sendable>(
-        until deadline: ContinuousClock.Instant, logger: Logger, _ operation: @escaping @Sendable () async throws -> T
+        until deadline: ContinuousClock.Instant, logger: Logger,
+        _ operation: @Sendable (ContinuousClock.Instant) async throws -> T
     ) async throws(ScoringError) -> T {
         do {
-            return try await Deadline.run(until: deadline, operation)
+            return try await operation(deadline)
         } catch let error as ScoringError {
             throw error
         } catch is Deadline.Expired {

@@ -1,21 +1,21 @@
 import Logging
 import MLPackCore
 import Metrics
-import NIOPosix
 
 /// The model behind `mlpack serve`: core's ``ScoringPipeline`` (parse → enforce → predict, the
-/// same road `mlpack predict` takes), a dedicated thread pool for the model calls, and the
-/// batchers that gather concurrent requests into one call.
+/// same road `mlpack predict` takes), dedicated threads for the model calls, and the batchers that
+/// gather concurrent requests into one call.
 ///
 /// Model calls (BLAS, the tokenizer) block their thread for milliseconds to seconds, so they never
-/// run on an event loop or on Swift's cooperative pool: they run on ``pool``, a `NIOThreadPool`
-/// with one thread per worker (`--workers`); the handlers await them without holding a thread.
+/// run on an event loop or on Swift's cooperative pool: they run on ``workers``, one thread per
+/// worker (`--workers`), shared by the three batchers; the handlers await them without holding a
+/// thread.
 public final class ModelService: Sendable {
     /// A short name for logs and messages (the flavor that loaded the model).
     public let name: String
     public let pipeline: ScoringPipeline
-    let pool: NIOThreadPool
-    let workers: Int
+    /// The threads that run the model calls.
+    public let workers: ModelWorkers
     private let invocations: DynamicBatcher<EnforcedInput, Result<ScoringAnswer, ScoringError>>
     private let embedder: DynamicBatcher<String, [Float]>?
     private let pairScorer: DynamicBatcher<SentencePair, Double>?
@@ -32,34 +32,34 @@ public final class ModelService: Sendable {
             parser: RequestParser(
                 maxBodyBytes: configuration.maxBodyBytes,
                 jsonOptions: .init(maxDepth: configuration.maxJSONDepth, maxInputBytes: configuration.maxBodyBytes)))
-        workers = max(1, configuration.batching.maxConcurrentBatches)
-        let pool = NIOThreadPool(numberOfThreads: workers)
-        pool.start()
-        self.pool = pool
+        let workers = ModelWorkers(count: configuration.batching.maxConcurrentBatches)
+        self.workers = workers
         let pipeline = self.pipeline
         // Requests are gathered up to maxBatchSize rows per call (a larger request goes alone); a
         // model without batch support still goes through the batcher (one predict per request) so
         // the queue cap and the workers apply.
         invocations = DynamicBatcher(
-            name: "invocations", configuration: configuration.batcherConfiguration(), metricsFactory: metricsFactory,
-            rows: { $0.input.rowCount }
+            name: "invocations", configuration: configuration.batcherConfiguration(), workers: workers,
+            metricsFactory: metricsFactory, rows: { $0.input.rowCount }
         ) { inputs in
-            try await pool.runIfActive { pipeline.predict(batch: inputs) }
+            pipeline.predict(batch: inputs)
         }
         if let embedding = model as? any SentenceEmbeddingModel {
             embedder = DynamicBatcher(
-                name: "embed", configuration: configuration.batcherConfiguration(), metricsFactory: metricsFactory
+                name: "embed", configuration: configuration.batcherConfiguration(), workers: workers,
+                metricsFactory: metricsFactory
             ) { texts in
-                try await pool.runIfActive { try embedding.embed(texts) }
+                try embedding.embed(texts)
             }
         } else {
             embedder = nil
         }
         if let scoring = model as? any SentencePairScoringModel {
             pairScorer = DynamicBatcher(
-                name: "pairs", configuration: configuration.batcherConfiguration(), metricsFactory: metricsFactory
+                name: "pairs", configuration: configuration.batcherConfiguration(), workers: workers,
+                metricsFactory: metricsFactory
             ) { pairs in
-                try await pool.runIfActive { try scoring.scorePairs(pairs.map(\.first), pairs.map(\.second)) }
+                try scoring.scorePairs(pairs.map(\.first), pairs.map(\.second))
             }
         } else {
             pairScorer = nil
@@ -71,29 +71,34 @@ public final class ModelService: Sendable {
     /// Whether the model scores sentence pairs (`POST /similarity`).
     public var scoresPairs: Bool { pairScorer != nil }
 
-    /// Enforces and predicts one parsed `/invocations` request (batched with concurrent ones).
-    public func invoke(_ request: ScoringRequest, logger: Logger) async throws -> ScoringAnswer {
+    /// Enforces and predicts one parsed `/invocations` request (batched with concurrent ones);
+    /// throws ``Deadline/Expired`` once `deadline` passes.
+    public func invoke(
+        _ request: ScoringRequest, logger: Logger, deadline: ContinuousClock.Instant? = nil
+    ) async throws -> ScoringAnswer {
         let enforced = try pipeline.enforce(request)
         for warning in enforced.warnings { logger.warning("\(warning)") }
-        let results = try await invocations.submit([enforced])
+        let results = try await invocations.submit([enforced], deadline: deadline)
         guard let result = results.first else { throw ScoringError.internalError("the batch returned no result") }
         return try result.get()
     }
 
-    /// Embeds `texts` (batched with concurrent requests).
-    public func embed(_ texts: [String]) async throws -> [[Float]] {
+    /// Embeds `texts` (batched with concurrent requests); throws ``Deadline/Expired`` once
+    /// `deadline` passes.
+    public func embed(_ texts: [String], deadline: ContinuousClock.Instant? = nil) async throws -> [[Float]] {
         guard let embedder else { throw ScoringError.endpointNotFound(ScoringMessages.noEmbeddings(model: name)) }
-        return try await Self.modelCall { try await embedder.submit(texts) }
+        return try await Self.modelCall { try await embedder.submit(texts, deadline: deadline) }
     }
 
-    /// Scores sentence pairs (batched with concurrent requests).
-    public func scorePairs(_ pairs: [SentencePair]) async throws -> [Double] {
+    /// Scores sentence pairs (batched with concurrent requests); throws ``Deadline/Expired`` once
+    /// `deadline` passes.
+    public func scorePairs(_ pairs: [SentencePair], deadline: ContinuousClock.Instant? = nil) async throws -> [Double] {
         guard let pairScorer else { throw ScoringError.endpointNotFound(ScoringMessages.noPairScores(model: name)) }
-        return try await Self.modelCall { try await pairScorer.submit(pairs) }
+        return try await Self.modelCall { try await pairScorer.submit(pairs, deadline: deadline) }
     }
 
     /// A model's own error becomes the client's "Failed to predict" answer (as on `/invocations`);
-    /// the server's errors (full queue) and cancellation pass through.
+    /// the server's errors (full queue, deadline) and cancellation pass through.
     private static func modelCall<T>(_ call: () async throws -> T) async throws -> T {
         do {
             return try await call()
@@ -101,6 +106,8 @@ public final class ModelService: Sendable {
             throw error
         } catch is CancellationError {
             throw CancellationError()
+        } catch let error as Deadline.Expired {
+            throw error
         } catch {
             throw ScoringError.prediction(error)
         }
@@ -108,7 +115,7 @@ public final class ModelService: Sendable {
 
     /// Stops the worker threads once the calls in flight are done.
     public func shutdown() async {
-        try? await pool.shutdownGracefully()
+        await workers.shutdown()
     }
 }
 
