@@ -26,6 +26,35 @@ import Testing
         #expect(PythonFloat.repr(-0.0) == "-0.0")
     }
 
+    /// A tensor answer is written straight from its storage (no JSON tree); the text must be the
+    /// tree writer's, for every shape (scalars, empty dimensions, 3-D), float32, float64 with
+    /// non-finite values, and other storages.
+    @Test func tensorAnswersWriteTheSameTextAsTheTree() throws {
+        let specials: [Double] = [0, -0.0, .nan, .infinity, -.infinity, 1e-05, 1e16, 123456789012345678, 5e-324, -1.5e300]
+        func doubles(_ n: Int) -> [Double] {
+            (0..<n).map { i in
+                i < specials.count && n > 12 ? specials[i] : Double.random(in: -2...2) * pow(10, Double(Int.random(in: -12...20)))
+            }
+        }
+        let shapes: [[Int]] = [[], [0], [1], [7], [2, 0], [3, 5], [2, 3, 4], [1, 384]]
+        for shape in shapes {
+            let n = shape.reduce(1, *)
+            let values = doubles(max(n, 0))
+            let tensors = [
+                try Tensor(dtype: .float64, shape: shape, storage: .float64(values)),
+                try Tensor(dtype: .float32, shape: shape, storage: .float32(values.map { Float($0) })),
+                try Tensor(dtype: .int64, shape: shape, storage: .int((0..<n).map { Int64($0) - 3 })),
+                try Tensor(dtype: .str, shape: shape, storage: .string((0..<n).map { "s\u{e9}\($0)\"" })),
+            ]
+            for tensor in tensors {
+                for wraps in [true, false] {
+                    let answer = ScoringAnswer(output: .tensor(tensor), wrapsPredictions: wraps)
+                    #expect(answer.body == JSONWriter.python.string(answer.json), "shape \(shape), \(tensor.dtype)")
+                }
+            }
+        }
+    }
+
     @Test func stringEscapingMatchesCPython() throws {
         let strings = Self.golden.filter { $0["kind"] == "string" }
         #expect(strings.count >= 50)

@@ -67,6 +67,46 @@ public struct JSONWriter: Sendable {
         return out
     }
 
+    /// Appends the JSON text of `tensor.json` (its nested lists) without building that tree:
+    /// float elements go straight from storage to text. Non-finite numbers are written as tokens.
+    public func appendLenient(_ tensor: Tensor, into out: inout [UInt8]) {
+        var path: [JSONPath.Component] = []
+        var lenient = self
+        lenient.options.allowNonFinite = true
+        guard !tensor.shape.isEmpty else {
+            try? lenient.write(tensor.count == 1 ? tensor.json(at: 0) : .null, into: &out, level: 0, path: &path)
+            return
+        }
+        let element: (Int, inout [UInt8]) -> Void
+        switch tensor.storage {
+        case .float32(let v): element = { PythonFloat.appendJSON(Double(v[$0]), into: &$1) }
+        case .float64(let v): element = { PythonFloat.appendJSON(v[$0], into: &$1) }
+        default: element = { try? lenient.write(tensor.json(at: $0), into: &$1, level: 0, path: &path) }
+        }
+        var index = 0
+        func nest(_ dim: Int, level: Int) {
+            let n = tensor.shape[dim]
+            if n == 0 {
+                out.append(contentsOf: [UInt8(ascii: "["), UInt8(ascii: "]")])
+                return
+            }
+            out.append(UInt8(ascii: "["))
+            for i in 0..<n {
+                if i > 0 { out.append(contentsOf: options.itemSeparator.utf8) }
+                newline(&out, level: level + 1)
+                if dim == tensor.shape.count - 1 {
+                    element(index, &out)
+                    index += 1
+                } else {
+                    nest(dim + 1, level: level + 1)
+                }
+            }
+            newline(&out, level: level)
+            out.append(UInt8(ascii: "]"))
+        }
+        nest(0, level: 0)
+    }
+
     private func newline(_ out: inout [UInt8], level: Int) {
         guard let indent = options.indent else { return }
         out.append(0x0A)
@@ -83,7 +123,7 @@ public struct JSONWriter: Sendable {
         case .bigInt(let t): out.append(contentsOf: t.utf8)
         case .double(let d):
             if !d.isFinite && !options.allowNonFinite { throw NonFiniteError(path: JSONPath(components: path)) }
-            out.append(contentsOf: PythonFloat.json(d).utf8)
+            PythonFloat.appendJSON(d, into: &out)
         case .string(let s): writeString(s, into: &out)
         case .array(let elements):
             if elements.isEmpty {
