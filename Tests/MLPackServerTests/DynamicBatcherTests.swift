@@ -105,23 +105,28 @@ import Testing
     }
 
     @Test func aFullQueueRefusesWithRetryAfter() async throws {
-        let recorder = Recorder(delay: .milliseconds(300))
+        // The first batch holds until the gate opens, and each step waits for its state, so a
+        // stalled test runner (a busy machine) cannot reorder them.
+        let gate = Gate()
+        let recorder = Recorder(gate: gate)
         let batcher = DynamicBatcher<Int, Int>(
             name: "t",
             configuration: .init(maxBatchSize: 2, maxDelay: .zero, maxQueuedRows: 4, retryAfterSeconds: 3)
         ) { recorder.run($0) }
         // The first batch (2 rows) runs; 4 more rows fill the queue.
         let running = Task { try await batcher.submit([1, 2]) }
-        try await Task.sleep(for: .milliseconds(50))
+        try await Self.eventually { recorder.sizes == [2] }
         let queued = Task { try await batcher.submit([3, 4, 5, 6]) }
-        try await Task.sleep(for: .milliseconds(50))
+        try await Self.eventually { batcher.queuedRowCount == 4 }
         await #expect(throws: ScoringError.overloaded(retryAfterSeconds: 3)) {
             try await batcher.submit([7])
         }
+        gate.open()
         #expect(try await running.value == [2, 4])
         #expect(try await queued.value == [6, 8, 10, 12])
         // Once drained, it accepts again.
         #expect(try await batcher.submit([7]) == [14])
+        await batcher.workers.shutdown()
     }
 
     @Test func errorsReachEveryRequestOfTheFailedBatch() async throws {
@@ -241,8 +246,9 @@ import Testing
         await workers.shutdown()
     }
 
-    /// Shutdown lets the running batch finish, fails what is still queued, and ends the threads.
-    @Test func shutdownFinishesTheRunningBatchAndFailsTheQueue() async throws {
+    /// Shutdown lets the running batch finish, fails what is still queued and what comes later (no
+    /// request waits for a worker that is gone), and ends the threads.
+    @Test func shutdownFinishesTheRunningBatchAndFailsTheQueueAndLaterRequests() async throws {
         let gate = Gate()
         let recorder = Recorder(gate: gate)
         let batcher = DynamicBatcher<Int, Int>(
@@ -253,11 +259,12 @@ import Testing
         let waiting = Task { try await batcher.submit([2]) }
         try await Self.eventually { batcher.queuedRowCount == 1 }
         let stopped = Task { await batcher.workers.shutdown() }
-        try await Task.sleep(for: .milliseconds(50))
+        try await Self.eventually { batcher.workers.hasBegunShutdown }
         gate.open()
         await stopped.value
         #expect(try await running.value == [2])
         await #expect(throws: CancellationError.self) { try await waiting.value }
+        await #expect(throws: CancellationError.self) { try await batcher.submit([3]) }
         #expect(recorder.sizes == [1])
     }
 }

@@ -22,6 +22,8 @@ import NIOCore
 ///   (`CancellationError`, ``Deadline/Expired``) and leaves the queue; a batch already running for
 ///   it finishes and its outputs are dropped.
 /// - If the batch function throws, every request with rows in that batch gets the error.
+/// - Once its workers shut down, what was queued and what is submitted fail with
+///   `CancellationError`.
 public final class DynamicBatcher<Input: Sendable, Output: Sendable>: BatchSource, @unchecked Sendable {
     // Mutable state under `workers.condition`.
 
@@ -180,6 +182,11 @@ public final class DynamicBatcher<Input: Sendable, Output: Sendable>: BatchSourc
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 lock.lock()
+                guard !workers.isStopping else {
+                    lock.unlock()
+                    continuation.resume(throwing: CancellationError())
+                    return
+                }
                 guard queuedRows + total <= configuration.maxQueuedRows else {
                     lock.unlock()
                     refusals.increment()

@@ -38,6 +38,16 @@ public final class ModelWorkers: @unchecked Sendable {  // mutable state under `
         condition.unlock()
     }
 
+    /// Whether ``shutdown()`` has begun (read with the lock held): no worker takes new batches.
+    var isStopping: Bool { stopping }
+
+    /// ``isStopping``, taking the lock.
+    var hasBegunShutdown: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return stopping
+    }
+
     /// Called with the lock held after a source's state changed: a waiting worker looks again.
     func wakeOne() {
         condition.signal()
