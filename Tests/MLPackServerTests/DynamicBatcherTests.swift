@@ -51,6 +51,24 @@ import Testing
         }
     }
 
+    /// A batcher of one row per batch whose first batch (`[1]`) is held by the gate while a second
+    /// request (`[2]`) waits in the queue; returns once both states are reached.
+    static func oneRunningOneWaiting() async throws -> (
+        gate: Gate, recorder: Recorder, batcher: DynamicBatcher<Int, Int>,
+        running: Task<[Int], any Error>, waiting: Task<[Int], any Error>
+    ) {
+        let gate = Gate()
+        let recorder = Recorder(gate: gate)
+        let batcher = DynamicBatcher<Int, Int>(
+            name: "t", configuration: .init(maxBatchSize: 1, maxDelay: .zero, maxQueuedRows: 10)
+        ) { recorder.run($0) }
+        let running = Task { try await batcher.submit([1]) }
+        try await eventually { recorder.sizes == [1] }
+        let waiting = Task { try await batcher.submit([2]) }
+        try await eventually { batcher.queuedRowCount == 1 }
+        return (gate, recorder, batcher, running, waiting)
+    }
+
     @Test func concurrentRequestsShareBatchesAndGetTheirOwnRowsBackInOrder() async throws {
         let recorder = Recorder(delay: .milliseconds(20))
         let batcher = DynamicBatcher<Int, Int>(
@@ -152,15 +170,7 @@ import Testing
     @Test func cancelledRequestsLeaveTheQueue() async throws {
         // The first call holds until the test opens the gate, so the cancellation lands while the
         // second row waits, however loaded the machine; each step waits for its state.
-        let gate = Gate()
-        let recorder = Recorder(gate: gate)
-        let batcher = DynamicBatcher<Int, Int>(
-            name: "t", configuration: .init(maxBatchSize: 1, maxDelay: .zero, maxQueuedRows: 10)
-        ) { recorder.run($0) }
-        let running = Task { try await batcher.submit([1]) }
-        try await Self.eventually { recorder.sizes == [1] }
-        let waiting = Task { try await batcher.submit([2]) }
-        try await Self.eventually { batcher.queuedRowCount == 1 }
+        let (gate, recorder, batcher, running, waiting) = try await Self.oneRunningOneWaiting()
         waiting.cancel()
         await #expect(throws: CancellationError.self) { try await waiting.value }
         #expect(batcher.queuedRowCount == 0)
@@ -249,15 +259,7 @@ import Testing
     /// Shutdown lets the running batch finish, fails what is still queued and what comes later (no
     /// request waits for a worker that is gone), and ends the threads.
     @Test func shutdownFinishesTheRunningBatchAndFailsTheQueueAndLaterRequests() async throws {
-        let gate = Gate()
-        let recorder = Recorder(gate: gate)
-        let batcher = DynamicBatcher<Int, Int>(
-            name: "t", configuration: .init(maxBatchSize: 1, maxDelay: .zero, maxQueuedRows: 10)
-        ) { recorder.run($0) }
-        let running = Task { try await batcher.submit([1]) }
-        try await Self.eventually { recorder.sizes == [1] }
-        let waiting = Task { try await batcher.submit([2]) }
-        try await Self.eventually { batcher.queuedRowCount == 1 }
+        let (gate, recorder, batcher, running, waiting) = try await Self.oneRunningOneWaiting()
         let stopped = Task { await batcher.workers.shutdown() }
         try await Self.eventually { batcher.workers.hasBegunShutdown }
         gate.open()

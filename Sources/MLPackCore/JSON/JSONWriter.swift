@@ -74,7 +74,7 @@ public struct JSONWriter: Sendable {
         var lenient = self
         lenient.options.allowNonFinite = true
         guard !tensor.shape.isEmpty else {
-            try? lenient.write(tensor.count == 1 ? tensor.json(at: 0) : .null, into: &out, level: 0, path: &path)
+            try? lenient.write(tensor.json, into: &out, level: 0, path: &path)
             return
         }
         let element: (Int, inout [UInt8]) -> Void

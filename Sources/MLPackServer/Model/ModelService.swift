@@ -15,7 +15,7 @@ public final class ModelService: Sendable {
     public let name: String
     public let pipeline: ScoringPipeline
     /// The threads that run the model calls.
-    public let workers: ModelWorkers
+    let workers: ModelWorkers
     private let invocations: DynamicBatcher<EnforcedInput, Result<ScoringAnswer, ScoringError>>
     private let embedder: DynamicBatcher<String, [Float]>?
     private let pairScorer: DynamicBatcher<SentencePair, Double>?
