@@ -118,6 +118,21 @@ void mlpack_i8_pack(
     }
 }
 
+/// The scale, its inverse and the zero point of a group whose largest positive and negative
+/// magnitudes are `hi` and `neg`; all zero for a zero or non-finite range.
+ALWAYS_INLINE void group_scale(float hi, float neg, float *scale, float *inv, float *zp) {
+    const float range = hi + neg;  // hi − lo, lo = −neg
+    *scale = 0.0f;
+    *inv = 0.0f;
+    *zp = 0.0f;
+    if (range > 0.0f && range <= 3.4028234663852886e38f) {
+        *scale = range / 255.0f;
+        *inv = 255.0f / range;
+        const float z = round_even(neg * *inv);
+        *zp = z > 255.0f ? 255.0f : z;
+    }
+}
+
 ALWAYS_INLINE void quantize_rows_body(
     const float *a, int m, int k, int lda, uint8_t *qa, int kp, float *sa, float *sazp) {
     const int groups = kp / GROUP;
@@ -126,16 +141,9 @@ ALWAYS_INLINE void quantize_rows_body(
             const int k0 = g * GROUP, len = MIN(GROUP, k - k0);
             const float *x = a + (size_t)r * lda + k0;
             uint8_t *out = qa + (size_t)r * kp + k0;
-            float hi, neg;
+            float hi, neg, scale, inv, zp;
             signed_maxima(x, len, &hi, &neg);
-            const float range = hi + neg;  // hi − lo, lo = −neg
-            float scale = 0.0f, inv = 0.0f, zp = 0.0f;
-            if (range > 0.0f && range <= 3.4028234663852886e38f) {
-                scale = range / 255.0f;
-                inv = 255.0f / range;
-                zp = round_even(neg * inv);
-                zp = zp > 255.0f ? 255.0f : zp;
-            }
+            group_scale(hi, neg, &scale, &inv, &zp);
             sa[(size_t)r * groups + g] = scale;
             sazp[(size_t)r * groups + g] = scale * zp;
             for (int i = 0; i < len; i++) {
@@ -158,11 +166,75 @@ __attribute__((target("avx2"))) static void quantize_rows_avx2(
     const float *a, int m, int k, int lda, uint8_t *qa, int kp, float *sa, float *sazp) {
     quantize_rows_body(a, m, k, lda, qa, kp, sa, sazp);
 }
+
+/// The same bytes as `quantize_rows_body`, 16 lanes at a time with masked tails. A row goes in
+/// chunks of up to 16 groups and three passes, so that the groups' dependency chains (maxima →
+/// scale → values) overlap: the maxima on the bit patterns (unsigned max of the magnitudes, split
+/// by the sign bit), the scales, then the values: round to nearest even by the same 1.5·2²³ sum,
+/// the zero point, the clamp (a NaN passes the clamp and converts to 0, as in C), and a masked
+/// narrowing store that writes the zero padding too.
+__attribute__((target("avx512f"))) static void quantize_rows_avx512(
+    const float *a, int m, int k, int lda, uint8_t *qa, int kp, float *sa, float *sazp) {
+    enum { CHUNK = 16 };
+    const int groups = kp / GROUP;
+    const __m512i magnitude_bits = _mm512_set1_epi32(0x7fffffff);
+    const __m512 magic = _mm512_set1_ps(12582912.0f), top = _mm512_set1_ps(255.0f), zero = _mm512_setzero_ps();
+    float hi[CHUNK], neg[CHUNK], inv[CHUNK], zp[CHUNK];
+    for (int r = 0; r < m; r++) {
+        const float *row = a + (size_t)r * lda;
+        for (int g0 = 0; g0 < groups; g0 += CHUNK) {
+            const int g1 = MIN(groups, g0 + CHUNK);
+            for (int g = g0; g < g1; g++) {
+                const int k0 = g * GROUP, len = MIN(GROUP, k - k0);
+                __m512i pos = _mm512_setzero_si512(), negs = _mm512_setzero_si512();
+                for (int i = 0; i < len; i += 16) {
+                    const __mmask16 lanes = len - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (len - i)) - 1);
+                    const __m512i b = _mm512_maskz_loadu_epi32(lanes, row + k0 + i);
+                    const __m512i mag = _mm512_and_si512(b, magnitude_bits);
+                    const __mmask16 negative = _mm512_cmplt_epi32_mask(b, _mm512_setzero_si512());
+                    pos = _mm512_mask_max_epu32(pos, (__mmask16)~negative, pos, mag);
+                    negs = _mm512_mask_max_epu32(negs, negative, negs, mag);
+                }
+                const uint32_t p = _mm512_reduce_max_epu32(pos), q = _mm512_reduce_max_epu32(negs);
+                memcpy(&hi[g - g0], &p, 4);
+                memcpy(&neg[g - g0], &q, 4);
+            }
+            for (int g = g0; g < g1; g++) {
+                float scale;
+                group_scale(hi[g - g0], neg[g - g0], &scale, &inv[g - g0], &zp[g - g0]);
+                sa[(size_t)r * groups + g] = scale;
+                sazp[(size_t)r * groups + g] = scale * zp[g - g0];
+            }
+            for (int g = g0; g < g1; g++) {
+                const int k0 = g * GROUP, len = MIN(GROUP, k - k0);
+                uint8_t *out = qa + (size_t)r * kp + k0;
+                const __m512 vinv = _mm512_set1_ps(inv[g - g0]), vzp = _mm512_set1_ps(zp[g - g0]);
+                for (int i = 0; i < GROUP; i += 16) {
+                    const int left = len - i;
+                    const __mmask16 lanes = left >= 16 ? (__mmask16)0xFFFF
+                        : left > 0 ? (__mmask16)((1u << left) - 1) : (__mmask16)0;
+                    const __m512 v = _mm512_maskz_loadu_ps(lanes, row + k0 + i);
+                    __m512 t = _mm512_sub_ps(_mm512_add_ps(_mm512_mul_ps(v, vinv), magic), magic);
+                    t = _mm512_add_ps(t, vzp);
+                    // min/max return their second operand when one is NaN: a NaN stays NaN, as in C.
+                    t = _mm512_min_ps(top, t);
+                    t = _mm512_max_ps(zero, t);
+                    _mm_storeu_si128((__m128i *)(out + i), _mm512_maskz_cvtepi32_epi8(lanes, _mm512_cvttps_epi32(t)));
+                }
+            }
+        }
+    }
+}
 #endif
 
-void mlpack_i8_quantize_rows(const float *a, int m, int k, int lda, uint8_t *qa, int kp, float *sa, float *sazp) {
+void mlpack_i8_quantize_rows(
+    int kernel, const float *a, int m, int k, int lda, uint8_t *qa, int kp, float *sa, float *sazp) {
 #ifdef MLPACK_I8_X86
-    if (__builtin_cpu_supports("avx2")) {
+    if (kernel == MLPACK_I8_AVX512VNNI && mlpack_i8_supported(kernel)) {
+        quantize_rows_avx512(a, m, k, lda, qa, kp, sa, sazp);
+        return;
+    }
+    if ((kernel == MLPACK_I8_AVX2 || kernel == MLPACK_I8_AVXVNNI) && mlpack_i8_supported(kernel)) {
         quantize_rows_avx2(a, m, k, lda, qa, kp, sa, sazp);
         return;
     }

@@ -99,7 +99,7 @@ extension BERTModel {
             let r1 = m * (j + 1) / parts
             Int8GEMM.quantizeRows(
                 a + r0 * w.k, rows: r1 - r0, k: w.k, lda: w.k, into: q + r0 * w.paddedK, paddedK: w.paddedK,
-                scales: s + r0 * g, offsets: z + r0 * g)
+                scales: s + r0 * g, offsets: z + r0 * g, kernel: kernel)
         }
         team.run(blocks.count) { j in
             Int8GEMM.multiply(

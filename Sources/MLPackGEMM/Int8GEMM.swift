@@ -150,17 +150,20 @@ public enum Int8GEMM {
     /// Quantizes `rows` rows of `a` (row stride `lda`, first `k` values) per row and group of
     /// ``group`` values, asymmetrically over `[min(0, min a), max(0, max a)]`: `a ≈ scale · (q − zp)`
     /// with `q`, `zp` in 0...255. Writes `q` (row length `paddedK`, padding 0), `scales[i · G + g]`
-    /// and `offsets[i · G + g]` = `scale · zp` (`G = paddedK / group`).
+    /// and `offsets[i · G + g]` = `scale · zp` (`G = paddedK / group`). The same bytes from every
+    /// `kernel` (its instruction set quantizes: AVX-512 for ``Int8Kernel/avx512VNNI``, AVX2 for
+    /// ``Int8Kernel/avx2`` and ``Int8Kernel/avxVNNI``, portable C for ``Int8Kernel/scalar``).
     public static func quantizeRows(
         _ a: UnsafePointer<Float>, rows: Int, k: Int, lda: Int, into q: UnsafeMutablePointer<UInt8>, paddedK: Int,
-        scales: UnsafeMutablePointer<Float>, offsets: UnsafeMutablePointer<Float>
+        scales: UnsafeMutablePointer<Float>, offsets: UnsafeMutablePointer<Float>, kernel: Int8Kernel
     ) {
         precondition(paddedK == Int(mlpack_i8_padded_k(Int32(k))) && lda >= k)
-        mlpack_i8_quantize_rows(a, Int32(rows), Int32(k), Int32(lda), q, Int32(paddedK), scales, offsets)
+        precondition(kernel.isSupported, "int8 kernel \(kernel.name) is not supported on this CPU")
+        mlpack_i8_quantize_rows(kernel.rawValue, a, Int32(rows), Int32(k), Int32(lda), q, Int32(paddedK), scales, offsets)
     }
 
     /// Columns `columns` (lower bound a multiple of 16) of `A · Wᵀ` into `c` (row stride `ldc`), from
-    /// rows quantized by ``quantizeRows(_:rows:k:lda:into:paddedK:scales:offsets:)``.
+    /// rows quantized by ``quantizeRows(_:rows:k:lda:into:paddedK:scales:offsets:kernel:)``.
     public static func multiply(
         _ qa: UnsafePointer<UInt8>, rows: Int, scales sa: UnsafePointer<Float>, offsets: UnsafePointer<Float>,
         weights w: Int8Weights, columns: Range<Int>, into c: UnsafeMutablePointer<Float>, ldc: Int, kernel: Int8Kernel

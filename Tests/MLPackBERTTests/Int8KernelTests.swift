@@ -114,7 +114,8 @@ import Testing
     /// Per (row, group), asymmetric over [min(0, min a), max(0, max a)]: a group of positives (zero
     /// point 0), one of negatives (zero point 255), a mixed one, a zero one, one with a NaN (zeros),
     /// and a short last group.
-    @Test func quantizesRowsPerGroupAsymmetrically() {
+    @Test(arguments: Int8Kernel.supported)
+    func quantizesRowsPerGroupAsymmetrically(kernel: Int8Kernel) {
         var random = Random(state: 7)
         let k = 64 * 5 + 13
         let (m, lda) = (2, k + 3)
@@ -127,14 +128,14 @@ import Testing
         var q = [UInt8](repeating: 99, count: m * kp)
         var sa = [Float](repeating: -1, count: m * 6)
         var sazp = [Float](repeating: -1, count: m * 6)
-        Int8GEMM.quantizeRows(a, rows: m, k: k, lda: lda, into: &q, paddedK: kp, scales: &sa, offsets: &sazp)
+        Int8GEMM.quantizeRows(a, rows: m, k: k, lda: lda, into: &q, paddedK: kp, scales: &sa, offsets: &sazp, kernel: kernel)
         for i in 0..<m {
             for g in 0..<6 {
                 let range = (g * 64)..<min(k, (g + 1) * 64)
                 let x = range.map { a[i * lda + $0] }
                 let hi = max(0, x.max()!)
                 let lo = min(0, x.min()!)
-                let id = "row \(i) group \(g)"
+                let id = "\(kernel.name) row \(i) group \(g)"
                 if x.contains(where: \.isNaN) || hi - lo == 0 {
                     #expect(sa[i * 6 + g] == 0 && sazp[i * 6 + g] == 0, "\(id)")
                     #expect(range.allSatisfy { q[i * kp + $0] == 0 }, "\(id)")
@@ -155,6 +156,44 @@ import Testing
                 }
             }
             #expect(q[(i * kp + k)..<((i + 1) * kp)].allSatisfy { $0 == 0 }, "row \(i) padding")
+        }
+    }
+
+    /// Every kernel's quantization writes the scalar C's bytes, scales and offsets: row lengths
+    /// around the vector width and the group (tails of 1…15 lanes, an empty last vector), a row
+    /// stride wider than the row, and groups holding NaN, ±infinity, −0, subnormals, one value,
+    /// or a range that overflows Float32.
+    @Test func quantizationIsTheSameOnEveryKernel() {
+        var random = Random(state: 23)
+        for k in [1, 7, 15, 16, 17, 31, 48, 63, 64, 65, 100, 127, 128, 129, 384, 397, 1536] {
+            let (m, lda) = (5, k + 5)
+            var a = (0..<(m * lda)).map { _ in (random.float() - 0.5) * 8 }
+            if k > 3 {
+                a[lda + 2] = .nan
+                a[2 * lda] = .infinity
+                a[2 * lda + 1] = -.infinity
+                a[3 * lda + k - 1] = -0.0
+                a[3 * lda] = .leastNonzeroMagnitude
+                a[3 * lda + 1] = -Float.leastNormalMagnitude
+                for j in 0..<k { a[4 * lda + j] = j.isMultiple(of: 2) ? .greatestFiniteMagnitude : -.greatestFiniteMagnitude }
+            }
+            let kp = (k + 63) / 64 * 64
+            let groups = kp / 64
+            func run(_ kernel: Int8Kernel) -> ([UInt8], [UInt32], [UInt32]) {
+                var q = [UInt8](repeating: 99, count: m * kp)
+                var sa = [Float](repeating: -1, count: m * groups)
+                var sazp = sa
+                Int8GEMM.quantizeRows(a, rows: m, k: k, lda: lda, into: &q, paddedK: kp, scales: &sa, offsets: &sazp, kernel: kernel)
+                return (q, sa.map(\.bitPattern), sazp.map(\.bitPattern))
+            }
+            let scalar = run(.scalar)
+            #expect(scalar.0.contains { $0 != 0 }, "k \(k): some value quantized")
+            for kernel in Int8Kernel.supported where kernel != .scalar {
+                let other = run(kernel)
+                let first = other.0.indices.first { other.0[$0] != scalar.0[$0] }
+                #expect(first == nil, "\(kernel.name) k \(k): byte \(first ?? 0) (row \((first ?? 0) / kp)) differs")
+                #expect(other.1 == scalar.1 && other.2 == scalar.2, "\(kernel.name) k \(k): scales and offsets")
+            }
         }
     }
 
@@ -195,7 +234,7 @@ import Testing
         var q = [UInt8](repeating: 0, count: m * kp)
         var sa = [Float](repeating: 0, count: m * weights.groups)
         var sazp = sa
-        Int8GEMM.quantizeRows(a, rows: m, k: k, lda: k, into: &q, paddedK: kp, scales: &sa, offsets: &sazp)
+        Int8GEMM.quantizeRows(a, rows: m, k: k, lda: k, into: &q, paddedK: kp, scales: &sa, offsets: &sazp, kernel: kernel)
         var c = [Float](repeating: 0, count: m * n)
         Int8GEMM.multiply(q, rows: m, scales: sa, offsets: sazp, weights: weights, columns: 0..<n, into: &c, ldc: n, kernel: kernel)
         var worst: Float = 0

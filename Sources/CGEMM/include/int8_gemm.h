@@ -63,8 +63,10 @@ void mlpack_i8_pack(
 /// asymmetrically over [min(0, min a), max(0, max a)]: `sa` = (hi − lo) / 255, `zp` =
 /// round(−lo / sa), `qa[i·kp + x]` = clamp(round(a / sa) + zp, 0, 255); padding 0. Writes
 /// `sa[i·G + g]` and `sazp[i·G + g]` = `sa · zp`. A zero (or non-finite) group gives zeros.
+/// The same bytes from every `kernel` (its code path: AVX-512 for `MLPACK_I8_AVX512VNNI`, AVX2 for
+/// the AVX2 and AVX-VNNI kernels, portable C for the scalar one or an unsupported kernel).
 void mlpack_i8_quantize_rows(
-    const float *a, int m, int k, int lda, uint8_t *qa, int kp, float *sa, float *sazp);
+    int kernel, const float *a, int m, int k, int lda, uint8_t *qa, int kp, float *sa, float *sazp);
 
 /// Columns `[n0, n1)` of the product (`n0` a multiple of 16, `n1 <= n`) for all `m` rows of `qa`
 /// into `c[i·ldc + j]`. `kernel` must be supported (`mlpack_i8_supported`); an unsupported one
