@@ -33,94 +33,130 @@ public enum PythonFloat {
         withDigits(x) { digits, point in (Array(digits), point) }
     }
 
-    /// Calls `body` with the shortest round-trip digits of `|x|` and their decimal point (see
-    /// ``shortestDigits(_:)``), held in a stack buffer.
-    private static func withDigits<R>(_ x: Double, _ body: (UnsafeBufferPointer<UInt8>, Int) -> R) -> R {
-        let zero = UInt8(ascii: "0")
-        if x == 0 { return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1) { $0[0] = zero; return body(UnsafeBufferPointer($0), 1) } }
-        // Swift's description is the shortest round-trip representation (either positional or
-        // "d.ddde±xx"); only its digits and exponent are used.
-        var text = x.magnitude.description
-        return text.withUTF8 { text in
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: text.count) { mantissa in
-                var count = 0
-                var pointIndex: Int? = nil
-                var exponent = 0
-                var i = 0
-                while i < text.count {
-                    let c = text[i]
-                    if c == UInt8(ascii: ".") {
-                        pointIndex = count
-                    } else if c == UInt8(ascii: "e") || c == UInt8(ascii: "E") {
-                        var sign = 1
-                        var j = i + 1
-                        if j < text.count, text[j] == UInt8(ascii: "-") || text[j] == UInt8(ascii: "+") {
-                            if text[j] == UInt8(ascii: "-") { sign = -1 }
-                            j += 1
-                        }
-                        while j < text.count { exponent = exponent * 10 + Int(text[j] &- zero); j += 1 }
-                        exponent *= sign
-                        break
-                    } else {
-                        mantissa[count] = c
-                        count += 1
-                    }
-                    i += 1
-                }
-                var decimalPoint = (pointIndex ?? count) + exponent
-                // Strip leading zeros (moving the point) and trailing zeros.
-                var lead = 0
-                while lead < count - 1 && mantissa[lead] == zero {
-                    lead += 1
-                    decimalPoint -= 1
-                }
-                while count - lead > 1 && mantissa[count - 1] == zero { count -= 1 }
-                return body(UnsafeBufferPointer(rebasing: mantissa[lead..<count]), decimalPoint)
-            }
-        }
-    }
-
     private static func format(_ x: Double) -> String {
         var out: [UInt8] = []
         appendFinite(x, into: &out)
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Swift's shortest round-trip text of a double (`d.ddd`, `ddd.d` or `d.ddde±x`, at most 24
+    /// bytes), captured without a `String`: `Double.write(to:)` hands its bytes to
+    /// `_writeASCII`; `write(_:)` is there for a standard library that sends a `String` instead.
+    private struct ShortestText: TextOutputStream {
+        var bytes: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        var count = 0
+
+        mutating func write(_ string: String) {
+            var string = string
+            string.withUTF8 { append($0) }
+        }
+
+        mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { append(buffer) }
+
+        private mutating func append(_ buffer: UnsafeBufferPointer<UInt8>) {
+            let n = min(buffer.count, 32 - count)
+            let start = count
+            withUnsafeMutableBytes(of: &bytes) { raw in
+                for i in 0..<n { raw[start + i] = buffer[i] }
+            }
+            count += n
+        }
+    }
+
+    /// Calls `body` with the shortest round-trip digits of `|x|` (see ``shortestDigits(_:)``), held
+    /// in a stack buffer.
+    @inline(__always)
+    private static func withDigits<R>(_ x: Double, _ body: (UnsafeBufferPointer<UInt8>, Int) -> R) -> R {
+        if x == 0 {
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1) {
+                $0[0] = UInt8(ascii: "0")
+                return body(UnsafeBufferPointer($0), 1)
+            }
+        }
+        // Swift's description is the shortest round-trip representation (positional or "d.ddde±xx");
+        // only its digits and exponent are used.
+        var text = ShortestText()
+        x.magnitude.write(to: &text)
+        let count = text.count
+        return withUnsafeBytes(of: &text.bytes) { raw in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { mantissa in
+                let zero = UInt8(ascii: "0")
+                var n = 0
+                var pointIndex = -1
+                var exponent = 0
+                var i = 0
+                while i < count {
+                    let c = raw[i]
+                    if c == UInt8(ascii: ".") {
+                        pointIndex = n
+                    } else if c == UInt8(ascii: "e") || c == UInt8(ascii: "E") {
+                        var negative = false
+                        var j = i + 1
+                        if j < count, raw[j] == UInt8(ascii: "-") || raw[j] == UInt8(ascii: "+") {
+                            negative = raw[j] == UInt8(ascii: "-")
+                            j += 1
+                        }
+                        while j < count { exponent = exponent * 10 + Int(raw[j] &- zero); j += 1 }
+                        if negative { exponent = -exponent }
+                        break
+                    } else {
+                        mantissa[n] = c
+                        n += 1
+                    }
+                    i += 1
+                }
+                var decimalPoint = (pointIndex < 0 ? n : pointIndex) + exponent
+                var lead = 0
+                while lead < n - 1 && mantissa[lead] == zero {
+                    lead += 1
+                    decimalPoint -= 1
+                }
+                while n - lead > 1 && mantissa[n - 1] == zero { n -= 1 }
+                return body(UnsafeBufferPointer(rebasing: mantissa[lead..<n]), decimalPoint)
+            }
+        }
+    }
+
     private static func appendFinite(_ x: Double, into out: inout [UInt8]) {
         if x == 0 { return out.append(contentsOf: (x.sign == .minus ? "-0.0" : "0.0").utf8) }
-        if x < 0 { out.append(UInt8(ascii: "-")) }
-        let zero = UInt8(ascii: "0")
         withDigits(x) { digits, point in
-            if point > -4 && point <= 16 {
-                if point <= 0 {
-                    out.append(zero)
-                    out.append(UInt8(ascii: "."))
-                    out.append(contentsOf: repeatElement(zero, count: -point))
-                    out.append(contentsOf: digits)
-                } else if point >= digits.count {
-                    out.append(contentsOf: digits)
-                    out.append(contentsOf: repeatElement(zero, count: point - digits.count))
-                    out.append(UInt8(ascii: "."))
-                    out.append(zero)
+            // At most 1 + 2 + 3 + 17 bytes positionally, 1 + 17 + 1 + 5 in scientific notation.
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 48) { text in
+                let zero = UInt8(ascii: "0")
+                var n = 0
+                @inline(__always) func put(_ c: UInt8) { text[n] = c; n += 1 }
+                @inline(__always) func put(_ d: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) { for i in r { text[n] = d[i]; n += 1 } }
+                if x < 0 { put(UInt8(ascii: "-")) }
+                if point > -4 && point <= 16 {
+                    if point <= 0 {
+                        put(zero); put(UInt8(ascii: "."))
+                        for _ in 0..<(-point) { put(zero) }
+                        put(digits, 0..<digits.count)
+                    } else if point >= digits.count {
+                        put(digits, 0..<digits.count)
+                        for _ in 0..<(point - digits.count) { put(zero) }
+                        put(UInt8(ascii: ".")); put(zero)
+                    } else {
+                        put(digits, 0..<point)
+                        put(UInt8(ascii: "."))
+                        put(digits, point..<digits.count)
+                    }
                 } else {
-                    out.append(contentsOf: digits[..<point])
-                    out.append(UInt8(ascii: "."))
-                    out.append(contentsOf: digits[point...])
+                    put(digits[0])
+                    if digits.count > 1 {
+                        put(UInt8(ascii: "."))
+                        put(digits, 1..<digits.count)
+                    }
+                    let e = point - 1
+                    put(UInt8(ascii: "e"))
+                    put(e < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
+                    let magnitude = abs(e)
+                    if magnitude < 10 { put(zero) }
+                    if magnitude >= 100 { put(zero + UInt8(magnitude / 100)) }
+                    if magnitude >= 10 { put(zero + UInt8(magnitude / 10 % 10)) }
+                    put(zero + UInt8(magnitude % 10))
                 }
-            } else {
-                out.append(digits[0])
-                if digits.count > 1 {
-                    out.append(UInt8(ascii: "."))
-                    out.append(contentsOf: digits[1...])
-                }
-                let e = point - 1
-                out.append(UInt8(ascii: "e"))
-                out.append(e < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
-                let magnitude = abs(e)
-                if magnitude < 10 { out.append(zero) }
-                if magnitude >= 100 { out.append(zero + UInt8(magnitude / 100)) }
-                if magnitude >= 10 { out.append(zero + UInt8(magnitude / 10 % 10)) }
-                out.append(zero + UInt8(magnitude % 10))
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: text[0..<n]))
             }
         }
     }
