@@ -90,13 +90,14 @@ struct PredictCommand: ParsableCommand {
             throw CommandFailure(scoring: error)
         }
         for warning in answer.warnings { Terminal.writeError("warning: \(warning)") }
-        let text = answer.body
+        var text = answer.bodyBytes
+        text.append(UInt8(ascii: "\n"))
         if let output {
-            do { try AtomicFile.write(Data((text + "\n").utf8), to: URL(fileURLWithPath: output)) } catch {
+            do { try AtomicFile.write(Data(text), to: URL(fileURLWithPath: output)) } catch {
                 throw CommandFailure("\(output): \(error)")
             }
         } else {
-            Terminal.writeOutput(text)
+            Terminal.writeOutput(bytes: text)
         }
     }
 

@@ -152,6 +152,9 @@ public struct ServeCommand: AsyncParsableCommand {
         // Log lines go out from the writer's own thread through a bounded queue: a stalled stderr
         // reader costs dropped (and counted) lines, never a blocked request.
         signal(SIGPIPE, SIG_IGN)
+        // Each log line's timestamp calls localtime_r, which with TZ unset stats /etc/localtime
+        // every time (a syscall in every request's path); this names the same zone, read once.
+        if getenv("TZ") == nil { setenv("TZ", ":/etc/localtime", 0) }
         let logWriter = BoundedLogWriter(fileDescriptor: STDERR_FILENO)
         defer { logWriter.finish(waitingAtMost: .seconds(2)) }
         var configuredLogger = Logger(label: "mlpack.serve") { logWriter.logHandler(label: $0) }

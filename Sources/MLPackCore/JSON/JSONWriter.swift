@@ -51,12 +51,17 @@ public struct JSONWriter: Sendable {
 
     /// The JSON text of `value`; non-finite numbers are written as tokens even if disallowed.
     public func string(_ value: JSONValue) -> String {
+        String(decoding: lenientBytes(value), as: UTF8.self)
+    }
+
+    /// ``string(_:)`` as UTF-8 bytes.
+    public func lenientBytes(_ value: JSONValue) -> [UInt8] {
         var out: [UInt8] = []
         var path: [JSONPath.Component] = []
         var lenient = self
         lenient.options.allowNonFinite = true
         try? lenient.write(value, into: &out, level: 0, path: &path)
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     /// The JSON text of `value` as UTF-8 bytes; throws ``NonFiniteError`` when non-finite numbers are disallowed.

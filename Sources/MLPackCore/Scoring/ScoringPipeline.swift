@@ -113,15 +113,18 @@ public struct ScoringAnswer: Sendable {
         wrapsPredictions ? .object(JSONObject([("predictions", output.json)])) : output.json
     }
 
-    /// The response body, written as MLflow's server writes it (`json.dumps`). A tensor is
-    /// written straight from its storage (the same text as writing ``json``).
-    public var body: String {
-        guard case .tensor(let tensor) = output else { return JSONWriter.python.string(json) }
+    /// The response body, written as MLflow's server writes it (`json.dumps`).
+    public var body: String { String(decoding: bodyBytes, as: UTF8.self) }
+
+    /// ``body`` as UTF-8 bytes (what the server sends and `predict` writes). A tensor is written
+    /// straight from its storage (the same text as writing ``json``).
+    public var bodyBytes: [UInt8] {
+        guard case .tensor(let tensor) = output else { return JSONWriter.python.lenientBytes(json) }
         var out: [UInt8] = []
         out.reserveCapacity(tensor.count * 22 + 20)
         if wrapsPredictions { out.append(contentsOf: #"{"predictions": "#.utf8) }
         JSONWriter.python.appendLenient(tensor, into: &out)
         if wrapsPredictions { out.append(UInt8(ascii: "}")) }
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 }

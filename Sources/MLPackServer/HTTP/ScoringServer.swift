@@ -179,7 +179,7 @@ struct ScoringHandlers: Sendable {
         let answer = try await runModel(until: deadline, logger: logger) { deadline in
             try await service.invoke(parsed, logger: logger, deadline: deadline)
         }
-        return ScoringServer.response(200, contentType: "application/json", body: Array(answer.body.utf8))
+        return ScoringServer.response(200, contentType: "application/json", body: answer.bodyBytes)
     }
 
     func embed(_ request: Request, context: BasicRequestContext) async throws -> Response {
