@@ -73,8 +73,8 @@ public enum PythonFloat {
                 return body(UnsafeBufferPointer($0), 1)
             }
         }
-        // Swift's description is the shortest round-trip representation (positional or "d.ddde±xx");
-        // only its digits and exponent are used.
+        // Swift's text of a double (`write(to:)`, the same as `description`) is the shortest
+        // round-trip representation (positional or "d.ddde±xx"); only its digits and exponent are used.
         var text = ShortestText()
         x.magnitude.write(to: &text)
         let count = text.count
@@ -120,7 +120,7 @@ public enum PythonFloat {
     private static func appendFinite(_ x: Double, into out: inout [UInt8]) {
         if x == 0 { return out.append(contentsOf: (x.sign == .minus ? "-0.0" : "0.0").utf8) }
         withDigits(x) { digits, point in
-            // At most 1 + 2 + 3 + 17 bytes positionally, 1 + 17 + 1 + 5 in scientific notation.
+            // At most 24 bytes: a sign, 17 digits, and the point with up to 5 zeros or an exponent.
             withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 48) { text in
                 let zero = UInt8(ascii: "0")
                 var n = 0
