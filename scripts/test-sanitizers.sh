@@ -30,7 +30,7 @@ cd "$(dirname "$0")/.."
 CONFIG="${SANITIZER_CONFIG:-debug}"
 
 THREAD_FILTER='^MLPackServerTests\.|^MLPackCLITests\.Serve(Command|Drain|Logging|ConnectionChurn)Tests/|^MLPackBERTTests\.ConcurrencyTests/(concurrentEncodesMatchASerialRun|perCallThreadsAreChecked)|^MLPackBERTTests\.ThreadTeamTests/|^MLPackArchiveTests\.PackRoundTripTests/(cacheExtractsOnceAndRepairsDamage|concurrentFirstOpensShareOneCopy)|^MLPackTrackingTests\.ModelResolverTests/testConcurrentDownloads'
-ADDRESS_FILTER='^MLPackYAMLTests\.|^MLPackCoreTests\.|^MLPackTokenizerTests\.|^MLPackBERTTests\.(SafeTensors|ModelDirectory|ModelLocator)Tests/|^MLPackArchiveTests\.|^MLPackCLITests\.(ResourceBomb|CheckInputCommand|InferSignatureCommand)Tests/'
+ADDRESS_FILTER='^MLPackYAMLTests\.|^MLPackCoreTests\.|^MLPackTokenizerTests\.|^MLPackBERTTests\.(SafeTensors|ModelDirectory|ModelLocator|KernelDispatch|Kernel|F32Kernel|Int8Kernel|TinyBERT)Tests/|^MLPackArchiveTests\.|^MLPackCLITests\.(ResourceBomb|CheckInputCommand|InferSignatureCommand)Tests/'
 
 # step KIND SCRATCH FILTER
 step() {
