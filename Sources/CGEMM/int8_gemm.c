@@ -54,6 +54,13 @@ ALWAYS_INLINE float round_even(float t) {
     return r - magic;
 }
 
+#ifdef MLPACK_I8_X86
+/// The first `valid` of 16 lanes: none when `valid` ≤ 0, all from 16 on.
+ALWAYS_INLINE __mmask16 first_lanes(int valid) {
+    return valid >= 16 ? (__mmask16)0xFFFF : valid > 0 ? (__mmask16)((1u << valid) - 1) : (__mmask16)0;
+}
+#endif
+
 /// The largest magnitude among the positive (`*pos`) and among the negative (`*neg`) values of
 /// `x[0..<k]`, 0 when there are none.
 ALWAYS_INLINE void signed_maxima(const float *x, int k, float *pos, float *neg) {
@@ -118,19 +125,22 @@ void mlpack_i8_pack(
     }
 }
 
-/// The scale, its inverse and the zero point of a group whose largest positive and negative
-/// magnitudes are `hi` and `neg`; all zero for a zero or non-finite range.
-ALWAYS_INLINE void group_scale(float hi, float neg, float *scale, float *inv, float *zp) {
+/// The scale (`*sa`), `scale · zp` (`*sazp`), the scale's inverse and the zero point of a group
+/// whose largest positive and negative magnitudes are `hi` and `neg`; all zero for a zero or
+/// non-finite range.
+ALWAYS_INLINE void group_scale(float hi, float neg, float *sa, float *sazp, float *inv, float *zp) {
     const float range = hi + neg;  // hi − lo, lo = −neg
-    *scale = 0.0f;
+    float scale = 0.0f;
     *inv = 0.0f;
     *zp = 0.0f;
     if (range > 0.0f && range <= 3.4028234663852886e38f) {
-        *scale = range / 255.0f;
+        scale = range / 255.0f;
         *inv = 255.0f / range;
         const float z = round_even(neg * *inv);
         *zp = z > 255.0f ? 255.0f : z;
     }
+    *sa = scale;
+    *sazp = scale * *zp;
 }
 
 ALWAYS_INLINE void quantize_rows_body(
@@ -141,11 +151,9 @@ ALWAYS_INLINE void quantize_rows_body(
             const int k0 = g * GROUP, len = MIN(GROUP, k - k0);
             const float *x = a + (size_t)r * lda + k0;
             uint8_t *out = qa + (size_t)r * kp + k0;
-            float hi, neg, scale, inv, zp;
+            float hi, neg, inv, zp;
             signed_maxima(x, len, &hi, &neg);
-            group_scale(hi, neg, &scale, &inv, &zp);
-            sa[(size_t)r * groups + g] = scale;
-            sazp[(size_t)r * groups + g] = scale * zp;
+            group_scale(hi, neg, sa + (size_t)r * groups + g, sazp + (size_t)r * groups + g, &inv, &zp);
             for (int i = 0; i < len; i++) {
                 float t = round_even(x[i] * inv) + zp;
                 t = t > 255.0f ? 255.0f : t;
@@ -188,7 +196,7 @@ __attribute__((target("avx512f"))) static void quantize_rows_avx512(
                 const int k0 = g * GROUP, len = MIN(GROUP, k - k0);
                 __m512i pos = _mm512_setzero_si512(), negs = _mm512_setzero_si512();
                 for (int i = 0; i < len; i += 16) {
-                    const __mmask16 lanes = len - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (len - i)) - 1);
+                    const __mmask16 lanes = first_lanes(len - i);
                     const __m512i b = _mm512_maskz_loadu_epi32(lanes, row + k0 + i);
                     const __m512i mag = _mm512_and_si512(b, magnitude_bits);
                     const __mmask16 negative = _mm512_cmplt_epi32_mask(b, _mm512_setzero_si512());
@@ -200,19 +208,15 @@ __attribute__((target("avx512f"))) static void quantize_rows_avx512(
                 memcpy(&neg[g - g0], &q, 4);
             }
             for (int g = g0; g < g1; g++) {
-                float scale;
-                group_scale(hi[g - g0], neg[g - g0], &scale, &inv[g - g0], &zp[g - g0]);
-                sa[(size_t)r * groups + g] = scale;
-                sazp[(size_t)r * groups + g] = scale * zp[g - g0];
+                const size_t o = (size_t)r * groups + g;
+                group_scale(hi[g - g0], neg[g - g0], sa + o, sazp + o, &inv[g - g0], &zp[g - g0]);
             }
             for (int g = g0; g < g1; g++) {
                 const int k0 = g * GROUP, len = MIN(GROUP, k - k0);
                 uint8_t *out = qa + (size_t)r * kp + k0;
                 const __m512 vinv = _mm512_set1_ps(inv[g - g0]), vzp = _mm512_set1_ps(zp[g - g0]);
                 for (int i = 0; i < GROUP; i += 16) {
-                    const int left = len - i;
-                    const __mmask16 lanes = left >= 16 ? (__mmask16)0xFFFF
-                        : left > 0 ? (__mmask16)((1u << left) - 1) : (__mmask16)0;
+                    const __mmask16 lanes = first_lanes(len - i);
                     const __m512 v = _mm512_maskz_loadu_ps(lanes, row + k0 + i);
                     __m512 t = _mm512_sub_ps(_mm512_add_ps(_mm512_mul_ps(v, vinv), magic), magic);
                     t = _mm512_add_ps(t, vzp);
@@ -330,8 +334,7 @@ T512 ALWAYS_INLINE void tile512(const int MR, const int NR, const gemm_args *g, 
     }
     for (int j = 0; j < NR; j++) {
         const int c = col + 16 * j;
-        const int valid = g->n1 - c;
-        const __mmask16 mask = valid >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << valid) - 1);
+        const __mmask16 mask = first_lanes(g->n1 - c);
         for (int i = 0; i < MR; i++) _mm512_mask_storeu_ps(g->c + (size_t)(row + i) * g->ldc + c, mask, out[i][j]);
     }
 }
