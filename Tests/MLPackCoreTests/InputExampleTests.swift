@@ -73,6 +73,12 @@ import Testing
         (#"{"columns": ["a", "a"], "data": [[1, 2]]}"#, ["type": "dataframe"], "given twice"),
         (#"[[1, 2], [3]]"#, ["type": "ndarray"], "ragged"),
         (#"{"data": [1.0], "indices": [5], "indptr": [0, 1], "shape": [1, 2]}"#, ["type": "sparse_matrix_csr"], "inconsistent"),
+        // Found by the fuzz smoke: a few bytes of shape once asked for 960 TB of dense rows.
+        (#"{"data": [], "indices": [], "indptr": [0], "shape": [120000000000001, 0]}"#, ["type": "sparse_matrix_csc"], "too large"),
+        (#"{"data": [], "indices": [], "indptr": [0], "shape": [0, 9223372036854775807]}"#, ["type": "sparse_matrix_csr"], "too large"),
+        (#"{"data": [], "indices": [], "indptr": [0, 0], "shape": [1, 2000000]}"#, ["type": "sparse_matrix_csr"], "more than 2000000 values"),
+        (#"{"data": [], "indices": [], "indptr": [0, 0, 0], "shape": [2, 4611686018427387904]}"#, ["type": "sparse_matrix_csr"], "too large"),
+        (#"{"data": [], "indices": [], "indptr": [0], "shape": [9223372036854775807, 0]}"#, ["type": "sparse_matrix_csr"], "too large"),
         (#""x""#, ["type": "tensorflow"], "can not load example of type tensorflow"),
         (#"["a"]"#, ["type": "json_object", "params": "true"], "{\"inputs\": ..., \"params\": {...}}"),
         (#"{"inputs": ["a"], "params": [1]}"#, ["type": "json_object", "params": "true"], "'params' must be a JSON object"),

@@ -40,6 +40,15 @@ public struct SparseMatrix: Sendable, Hashable {
         self.indptr = try ints("indptr")
         self.rows = shape[0]
         self.columns = shape[1]
+        // The serving example and `predict`'s input are the dense matrix: one list per row and a
+        // value per cell. A shape is a few bytes, so it is bounded here, before anything is made of it.
+        let (cells, cellsOverflow) = rows.multipliedReportingOverflow(by: columns)
+        let (denseValues, valuesOverflow) = cells.addingReportingOverflow(rows)
+        guard !cellsOverflow, !valuesOverflow, denseValues <= Self.maxDenseValues, columns <= Self.maxDenseValues else {
+            throw InputExampleError(
+                "sparse matrix shape [\(rows), \(columns)] is too large: a dimension or its dense form "
+                    + "(serving_input_example.json) holds more than \(Self.maxDenseValues) values, the most mlpack reads from one JSON body")
+        }
         let major = format == .csr ? rows : columns
         let minor = format == .csr ? columns : rows
         guard indptr.count == major + 1, indptr.first == 0, indptr.last == data.count, indices.count == data.count,
@@ -47,6 +56,10 @@ public struct SparseMatrix: Sendable, Hashable {
             throw InputExampleError("sparse matrix indices/indptr are inconsistent with shape [\(rows), \(columns)]")
         }
     }
+
+    /// The most values (rows and cells) the dense form may hold: what `JSONParser` reads by default,
+    /// so a served example always reads back.
+    public static let maxDenseValues = JSONParser.defaultMaxValues
 
     /// The JSON MLflow writes.
     public var json: JSONValue {
