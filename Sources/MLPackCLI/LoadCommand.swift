@@ -53,6 +53,8 @@ struct LoadCommand: ParsableCommand {
                 let enforced = try SchemaEnforcer.enforce(input: example!.modelInput, params: example!.params, signature: loaded.signature)
                 prediction = try ScoringPipeline(model: loaded).predict(enforced).output.json
                 predictSeconds = Date().timeIntervalSince(t)
+            } catch let error as InputExampleError {
+                throw CommandFailure("\(path): \(error.message)")
             } catch {
                 throw CommandFailure("\(path): \(error)")
             }

@@ -279,6 +279,32 @@ struct ResourceBombTests {
         Self.expectRefused(try Self.measure("mlmodel-nested", ["load", model.path], in: temp), "collections nest deeper than the limit of 200 levels")
     }
 
+    /// A 70-byte sparse input example whose dense form (the serving example, `predict`'s input)
+    /// would be 1.2·10¹⁴ empty rows, 960 TB: the CI fuzz smoke's find. `load` and `validate` refuse
+    /// its shape before building anything.
+    @Test(arguments: ["load", "validate"])
+    func sparseInputExampleOfAHundredTrillionRows(command: String) throws {
+        let temp = try TestFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: temp) }
+        let model = try Self.savedModel(in: temp)
+        let mlmodel = model.appendingPathComponent("MLmodel")
+        let text = try String(contentsOf: mlmodel, encoding: .utf8)
+        let sparse = text.replacingOccurrences(of: "  pandas_orient: split\n", with: "")
+            .replacingOccurrences(of: "  type: dataframe\n", with: "  type: sparse_matrix_csc\n")
+        try #require(sparse != text && sparse.contains("  type: sparse_matrix_csc\n"), "the saved MLmodel has no dataframe example to replace: \(text)")
+        try sparse.write(to: mlmodel, atomically: true, encoding: .utf8)
+        try Data(#"{"data": [], "indices": [], "indptr": [0], "shape": [120000000000001, 0]}"#.utf8)
+            .write(to: model.appendingPathComponent("input_example.json"))
+        let m = try Self.measure("sparse-\(command)", [command, model.path], in: temp)
+        let expected = "error: input_example.json: sparse matrix shape [120000000000001, 0] is too large"
+        if command == "load" {
+            Self.expectRefused(m, expected)
+        } else {  // validate reports its findings on stdout and exits 1 for an invalid model
+            #expect(m.status == 1 && m.peakMB < Self.boundMB, "exit \(m.status), peak \(m.peakMB) MB")
+            #expect(m.stdout.contains(expected) && m.stdout.contains("model: INVALID"), "\(m.stdout.prefix(2000))")
+        }
+    }
+
     // MARK: Requests (`mlpack predict`, the server's limits and the core JSON reader's)
 
     /// A similarity model saved from the tiny BERT.

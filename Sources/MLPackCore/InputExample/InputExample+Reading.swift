@@ -67,9 +67,9 @@ extension InputExample {
         let file = info["artifact_path"] ?? InputExample.fileName
         let json: JSONValue
         do {
-            json = try JSONParser.parse(bytes, source: file)
+            json = try JSONParser.parse(bytes)
         } catch {
-            throw InputExampleError(error.description)
+            throw InputExampleError(error.description, file: file)
         }
         try self.init(inputExampleJSON: json, info: info)
     }

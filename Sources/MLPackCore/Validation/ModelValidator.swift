@@ -112,6 +112,8 @@ public struct ModelValidator: Sendable {
                     }
                 }
             }
+        } catch let error as InputExampleError {
+            findings.append(ValidationFinding(.error, path, error.message))  // the finding names the file
         } catch {
             findings.append(ValidationFinding(.error, path, "\(error)"))
         }
